@@ -1,0 +1,122 @@
+"""Turning a match into what the user reads: the answer, its quotes, or why there is none.
+
+This is the one entry point the command line, the Discord bot and the tests share:
+``FactBot.ask(question) -> Reply``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.knowledge import Fact, Knowledge, Quote
+from bot.matcher import Matcher, MatchResult, Outcome, Scored
+from bot.normalize import fold
+from bot.settings import MatchSettings
+
+AMBIGUOUS_CHOICES = 3
+
+
+@dataclass(frozen=True)
+class Alternative:
+    fact_id: str
+    topic: str
+    question: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Reply:
+    question: str
+    outcome: Outcome
+    text: str
+    fact: Fact | None = None
+    score: float = 0.0
+    alternatives: tuple[Alternative, ...] = ()
+    quotes: tuple[Quote, ...] = field(default=())
+
+    @property
+    def matched(self) -> bool:
+        return self.outcome is Outcome.ANSWERED
+
+    def to_json(self) -> dict[str, Any]:
+        """The public JSON contract of ``factbot ask --json`` (documented in the README)."""
+        return {
+            "question": self.question,
+            "outcome": self.outcome.value,
+            "matched": self.matched,
+            "fact_id": self.fact.id if self.fact else None,
+            "score": self.score,
+            "answer": self.text,
+            "quotes": [{"text": q.text, "start": q.start, "end": q.end} for q in self.quotes],
+            "alternatives": [{"fact_id": a.fact_id, "score": a.score} for a in self.alternatives],
+        }
+
+
+class FactBot:
+    """A loaded fact base and its matcher: answers questions, knows nothing of Discord."""
+
+    def __init__(self, knowledge: Knowledge, settings: MatchSettings) -> None:
+        self.knowledge = knowledge
+        self.settings = settings
+        self.matcher = Matcher(knowledge, settings)
+
+    def ask(self, question: str) -> Reply:
+        problem = self._refusal(question)
+        if problem:
+            return Reply(question, Outcome.NOT_FOUND, problem)
+        result = self.matcher.match(question)
+        if result.outcome is Outcome.ANSWERED and result.best is not None:
+            return self.answer_with(result.best.intent_id, question, result.best.score)
+        if result.outcome is Outcome.AMBIGUOUS and result.best is not None:
+            return self._ambiguous(question, result)
+        return self._not_found(question, result)
+
+    def answer_with(self, fact_id: str, question: str, score: float = 100.0) -> Reply:
+        """The reply for a known fact: used for a clear match and for a "Did you mean" pick."""
+        fact = self.knowledge.facts[fact_id]
+        return Reply(question, Outcome.ANSWERED, fact.answer, fact, score, quotes=fact.quotes)
+
+    def _refusal(self, question: str) -> str | None:
+        if not question or not question.strip():
+            return "Please ask a question about the article, for example: who won silver in the 5000 m?"
+        limit = self.settings.max_question_chars
+        if len(question) > limit:
+            return f"That question is {len(question):,} characters long; please keep it under {limit:,}."
+        if not any(ch.isalnum() for ch in fold(question)):
+            return "I couldn't find any words in that. Ask me something about the article, in English."
+        return None
+
+    def _alternative(self, scored: Scored) -> Alternative:
+        fact = self.knowledge.facts[scored.intent_id]
+        return Alternative(fact.id, fact.topic, fact.questions[0], scored.score)
+
+    def _ambiguous(self, question: str, result: MatchResult) -> Reply:
+        best = result.best
+        assert best is not None
+        close = [item for item in result.ranked_facts if best.score - item.score <= self.settings.ambiguity_margin]
+        choices = tuple(self._alternative(item) for item in close[:AMBIGUOUS_CHOICES])
+        options = "\n".join(f"- {choice.question}" for choice in choices)
+        text = f"That could mean more than one thing. Did you mean:\n{options}"
+        return Reply(question, Outcome.AMBIGUOUS, text, score=best.score, alternatives=choices)
+
+    def _not_found(self, question: str, result: MatchResult) -> Reply:
+        suggestions = self._suggestions(result.ranked_facts)
+        if result.out_of_scope_id:
+            reason = self.knowledge.out_of_scope[result.out_of_scope_id].reply
+        else:
+            reason = "The article doesn't say."
+        text = reason
+        if suggestions:
+            topics = "; ".join(dict.fromkeys(s.topic for s in suggestions))
+            text += f" It does cover: {topics}."
+        score = result.best.score if result.best else 0.0
+        return Reply(question, Outcome.NOT_FOUND, text, score=score, alternatives=suggestions)
+
+    def _suggestions(self, ranked: tuple[Scored, ...]) -> tuple[Alternative, ...]:
+        count = self.settings.suggestion_count
+        if ranked:
+            return tuple(self._alternative(item) for item in ranked[:count])
+        # Nothing came close: offer the first few topics so the user sees what to ask.
+        first_per_topic = [facts[0] for facts in self.knowledge.topics().values()][:count]
+        return tuple(Alternative(f.id, f.topic, f.questions[0], 0.0) for f in first_per_topic)

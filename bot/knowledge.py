@@ -1,0 +1,328 @@
+"""Loading the knowledge folder: all of it valid, or none of it.
+
+A knowledge folder holds::
+
+    article.yaml            title, source and language of the article, and its file name
+    article.txt             the article, byte for byte (quotes are checked against it)
+    facts.yaml              the facts (schema: bot.models.FactSpec)
+    out_of_scope.yaml       questions people ask that the article does not answer (optional)
+    synonyms.yaml           words people use for the same thing (optional)
+    learned_questions.yaml  phrasings added by moderators with /teach (optional)
+
+``load_knowledge`` reports every problem it finds at once, each naming the file, the
+fact id and the field, and raises instead of returning a partial fact base.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import ValidationError
+
+from bot.models import (
+    ArticleMeta,
+    FactsFile,
+    FactSpec,
+    LearnedQuestionsFile,
+    OutOfScopeFile,
+    OutOfScopeSpec,
+    Schema,
+    SynonymsFile,
+)
+from bot.normalize import fold
+
+ARTICLE_META_FILE = "article.yaml"
+FACTS_FILE = "facts.yaml"
+OUT_OF_SCOPE_FILE = "out_of_scope.yaml"
+SYNONYMS_FILE = "synonyms.yaml"
+LEARNED_QUESTIONS_FILE = "learned_questions.yaml"
+KNOWLEDGE_FILES = (ARTICLE_META_FILE, FACTS_FILE, OUT_OF_SCOPE_FILE, SYNONYMS_FILE, LEARNED_QUESTIONS_FILE)
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+SchemaT = TypeVar("SchemaT", bound=Schema)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the knowledge folder, located as precisely as possible."""
+
+    file: str
+    message: str
+    item: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.item is not None:
+            where.append(f"fact '{self.item}'")
+        if self.field:
+            where.append(self.field)
+        return f"{': '.join(where)}: {self.message}"
+
+
+class KnowledgeError(Exception):
+    """The knowledge folder is invalid; ``problems`` lists everything found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        count = len(problems)
+        lines = "\n".join(f"  - {problem}" for problem in problems)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the knowledge folder:\n{lines}")
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim span of the article: ``article[start:end] == text``."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    topic: str
+    answer: str
+    quotes: tuple[Quote, ...]
+    questions: tuple[str, ...]
+    keywords: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OutOfScope:
+    id: str
+    topic: str
+    reply: str
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """A fully validated fact base. Immutable: a reload builds a new one."""
+
+    directory: Path
+    meta: ArticleMeta
+    article: str
+    facts: Mapping[str, Fact]
+    out_of_scope: Mapping[str, OutOfScope]
+    synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def question_count(self) -> int:
+        return sum(len(fact.questions) for fact in self.facts.values())
+
+    @property
+    def quote_count(self) -> int:
+        return sum(len(fact.quotes) for fact in self.facts.values())
+
+    def topics(self) -> dict[str, list[Fact]]:
+        """Facts grouped by topic, in file order."""
+        grouped: dict[str, list[Fact]] = {}
+        for fact in self.facts.values():
+            grouped.setdefault(fact.topic, []).append(fact)
+        return grouped
+
+
+class _ProblemList(list[Problem]):
+    def add(self, file: str, message: str, item: str | None = None, field: str | None = None) -> None:
+        self.append(Problem(file, message, item, field))
+
+
+def _read_text(directory: Path, name: str, problems: _ProblemList, *, required: bool) -> str | None:
+    path = directory / name
+    if not path.is_file():
+        if required:
+            problems.add(name, "file is missing")
+        return None
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        problems.add(name, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
+        return None
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        problems.add(name, f"not valid UTF-8 (byte {error.start})")
+        return None
+
+
+def _read_yaml(directory: Path, name: str, problems: _ProblemList, *, required: bool) -> Any:
+    text = _read_text(directory, name, problems, required=required)
+    if text is None:
+        return None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(error, "problem", None) or str(error)
+        problems.add(name, f"invalid YAML{where}: {reason}")
+        return None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        problems.add(name, f"must be a mapping at the top level, not {type(data).__name__}")
+        return None
+    return data
+
+
+def _item_id(raw: Any, location: tuple[int | str, ...]) -> str | None:
+    """The id of the list entry a pydantic error location points into, if there is one."""
+    if len(location) >= 2 and isinstance(location[1], int) and isinstance(raw, dict):
+        entries = raw.get(location[0])
+        if isinstance(entries, list) and location[1] < len(entries):
+            entry = entries[location[1]]
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                return entry["id"]
+            return f"#{location[1] + 1}"
+    if len(location) >= 2 and location[0] == "learned":
+        return str(location[1])
+    return None
+
+
+def _field_path(location: tuple[int | str, ...]) -> str:
+    rest = location[2:] if len(location) >= 2 and isinstance(location[1], int) else location
+    if rest and rest[0] == "learned":
+        rest = rest[2:]
+    text = ""
+    for part in rest:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _validate(schema: type[SchemaT], name: str, raw: Any, problems: _ProblemList) -> SchemaT | None:
+    if raw is None:
+        return None
+    try:
+        return schema.model_validate(raw)
+    except ValidationError as error:
+        for detail in error.errors():
+            location = tuple(detail["loc"])
+            message = detail["msg"]
+            if detail["type"] == "extra_forbidden":
+                message = "unknown key (not part of the schema; check the spelling)"
+            elif detail["type"] == "string_type" and isinstance(detail.get("input"), int | float):
+                message = f"expected text but YAML read the number {detail['input']!r}: put it in quotes"
+            problems.add(name, message, _item_id(raw, location), _field_path(location) or None)
+        return None
+
+
+def _question_key(question: str) -> str:
+    return re.sub(r"\W+", " ", fold(question)).strip()
+
+
+def _resolve_quotes(spec: FactSpec, article: str, article_name: str, problems: _ProblemList) -> tuple[Quote, ...]:
+    quotes: list[Quote] = []
+    for index, text in enumerate(spec.quotes):
+        start = article.find(text)
+        if start < 0:
+            problems.add(FACTS_FILE, f"not found verbatim in {article_name}: {text[:80]!r}", spec.id, f"quotes[{index}]")
+        else:
+            quotes.append(Quote(text, start, start + len(text)))
+    return tuple(quotes)
+
+
+def _article_path(directory: Path, meta: ArticleMeta, problems: _ProblemList) -> str | None:
+    candidate = (directory / meta.file).resolve()
+    if not candidate.is_relative_to(directory.resolve()):
+        problems.add(ARTICLE_META_FILE, "must name a file inside the knowledge folder", field="file")
+        return None
+    return meta.file
+
+
+def _check_unique_questions(
+    entries: list[tuple[str, str, tuple[str, ...]]], problems: _ProblemList
+) -> None:
+    owner: dict[str, tuple[str, str]] = {}
+    for file, entry_id, questions in entries:
+        for index, question in enumerate(questions):
+            key = _question_key(question)
+            if not key:
+                problems.add(file, "has no words", entry_id, f"questions[{index}]")
+                continue
+            if key in owner:
+                other_file, other_id = owner[key]
+                where = "this fact" if other_id == entry_id else f"'{other_id}' ({other_file})"
+                problems.add(file, f"{question!r} is already a question of {where}", entry_id, f"questions[{index}]")
+            else:
+                owner[key] = (file, entry_id)
+
+
+def _iter_ids(facts: list[FactSpec], out_of_scope: list[OutOfScopeSpec]) -> Iterator[tuple[str, str]]:
+    yield from ((FACTS_FILE, spec.id) for spec in facts)
+    yield from ((OUT_OF_SCOPE_FILE, spec.id) for spec in out_of_scope)
+
+
+def load_knowledge(directory: Path | str) -> Knowledge:
+    """Read and validate a knowledge folder. Raises ``KnowledgeError`` listing every problem."""
+    directory = Path(directory)
+    problems = _ProblemList()
+    if not directory.is_dir():
+        raise KnowledgeError([Problem(str(directory), "is not a folder")])
+
+    meta = _validate(ArticleMeta, ARTICLE_META_FILE, _read_yaml(directory, ARTICLE_META_FILE, problems, required=True), problems)
+    facts_file = _validate(FactsFile, FACTS_FILE, _read_yaml(directory, FACTS_FILE, problems, required=True), problems)
+    oos_file = _validate(OutOfScopeFile, OUT_OF_SCOPE_FILE, _read_yaml(directory, OUT_OF_SCOPE_FILE, problems, required=False), problems)
+    synonyms_file = _validate(SynonymsFile, SYNONYMS_FILE, _read_yaml(directory, SYNONYMS_FILE, problems, required=False), problems)
+    learned_file = _validate(
+        LearnedQuestionsFile, LEARNED_QUESTIONS_FILE,
+        _read_yaml(directory, LEARNED_QUESTIONS_FILE, problems, required=False), problems,
+    )
+
+    article: str | None = None
+    article_name = meta.file if meta else "article.txt"
+    if meta is not None and _article_path(directory, meta, problems):
+        article = _read_text(directory, meta.file, problems, required=True)
+        if article is not None and not article.strip():
+            problems.add(meta.file, "the article is empty")
+            article = None
+
+    fact_specs = facts_file.facts if facts_file else []
+    oos_specs = oos_file.out_of_scope if oos_file else []
+    learned = learned_file.learned if learned_file else {}
+
+    seen_ids: dict[str, str] = {}
+    for file, entry_id in _iter_ids(fact_specs, oos_specs):
+        if entry_id in seen_ids:
+            problems.add(file, f"duplicate id (also used in {seen_ids[entry_id]})", entry_id, "id")
+        seen_ids.setdefault(entry_id, file)
+    fact_ids = {spec.id for spec in fact_specs}
+    for fact_id in learned:
+        if fact_id not in fact_ids and facts_file is not None:
+            problems.add(LEARNED_QUESTIONS_FILE, "no fact has this id", fact_id)
+
+    facts: dict[str, Fact] = {}
+    for spec in fact_specs:
+        quotes = _resolve_quotes(spec, article, article_name, problems) if article is not None else ()
+        questions = tuple(spec.questions) + tuple(learned.get(spec.id, ()))
+        facts[spec.id] = Fact(
+            spec.id, spec.topic, spec.answer, quotes, questions, tuple(spec.keywords), tuple(spec.entities)
+        )
+
+    _check_unique_questions(
+        [(FACTS_FILE, spec.id, tuple(spec.questions)) for spec in fact_specs]
+        + [(OUT_OF_SCOPE_FILE, spec.id, tuple(spec.questions)) for spec in oos_specs]
+        + [(LEARNED_QUESTIONS_FILE, fact_id, tuple(questions)) for fact_id, questions in learned.items()],
+        problems,
+    )
+
+    if problems or meta is None or article is None:
+        raise KnowledgeError(list(problems) or [Problem(str(directory), "could not be loaded")])
+    out_of_scope = {spec.id: OutOfScope(spec.id, spec.topic, spec.reply, tuple(spec.questions)) for spec in oos_specs}
+    synonyms = {key: tuple(values) for key, values in (synonyms_file.synonyms if synonyms_file else {}).items()}
+    return Knowledge(
+        directory=directory,
+        meta=meta,
+        article=article,
+        facts=MappingProxyType(facts),
+        out_of_scope=MappingProxyType(out_of_scope),
+        synonyms=MappingProxyType(synonyms),
+    )

@@ -1,0 +1,203 @@
+"""Where matching is decided: which fact, if any, a question is asking about.
+
+Every fact and every known out-of-scope question ("intents") is indexed once, when the
+knowledge loads. A question is then scored against each candidate intent on two things:
+
+* **coverage**: how much of the question's meaning-carrying words the intent knows,
+  each word weighted by how rare it is across intents (IDF), so "silver", "1500" or
+  "wife" decide and "who", "he" or "olympics" barely count. A word no intent knows
+  ("coach", "age", "weather") weighs the most of all: a question built on it is about
+  something the article does not cover.
+* **similarity**: how close the question is to the intent's best phrasing
+  (rapidfuzz ``token_sort_ratio`` on the canonical words).
+
+The best fact wins when it is clearly ahead; two close facts are ambiguous; a low score
+or an out-of-scope intent on top means the article doesn't say.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from enum import StrEnum
+
+from rapidfuzz import fuzz, process
+
+from bot.knowledge import Knowledge
+from bot.normalize import QUESTION_WORDS, SynonymTable, content_tokens, tokens
+from bot.settings import MatchSettings
+
+COVERAGE_WEIGHT = 0.65
+SIMILARITY_WEIGHT = 1.0 - COVERAGE_WEIGHT
+ANSWER_ONLY_CREDIT = 0.5
+# Unknown words count as rarer than any known word: df of one intent.
+UNKNOWN_WORD_DF = 1.0
+# Question words steer between facts but must never outweigh a word about the subject.
+QUESTION_WORD_WEIGHT_CAP = 1.5
+MIN_TYPO_CORRECTION_LENGTH = 4
+MIN_STEM_SHARE = 0.6
+SIMILARITY_CANDIDATES = 40
+# A question naming a person the intent is not about is about someone else...
+OTHER_ENTITY_PENALTY = 0.7
+# ...and one asking "when" of an intent nobody asks "when" of wants another kind of answer.
+OTHER_QUESTION_WORD_PENALTY = 0.85
+
+
+class Outcome(StrEnum):
+    ANSWERED = "answered"
+    AMBIGUOUS = "ambiguous"
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True)
+class Scored:
+    intent_id: str
+    score: float
+    is_fact: bool
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    outcome: Outcome
+    best: Scored | None
+    ranked_facts: tuple[Scored, ...]
+    out_of_scope_id: str | None = None
+
+
+@dataclass(frozen=True)
+class _Intent:
+    id: str
+    is_fact: bool
+    vocabulary: frozenset[str]
+    answer_vocabulary: frozenset[str]
+    phrasings: tuple[frozenset[str], ...]
+
+
+class Matcher:
+    """Scores questions against one fact base. Build a new one when the knowledge changes."""
+
+    def __init__(self, knowledge: Knowledge, settings: MatchSettings) -> None:
+        self.settings = settings
+        self.synonyms = SynonymTable(knowledge.synonyms)
+        self._intents: dict[str, _Intent] = {}
+        for fact in knowledge.facts.values():
+            source_text = " ".join([fact.answer, *(quote.text for quote in fact.quotes)])
+            self._add_intent(fact.id, True, fact.questions, [*fact.keywords, *fact.entities, fact.topic], source_text)
+        self._entity_tokens = frozenset(
+            token for fact in knowledge.facts.values() for name in fact.entities for token in self._canonical(name)
+        )
+        for entry in knowledge.out_of_scope.values():
+            self._add_intent(entry.id, False, entry.questions, [entry.topic], "")
+
+        self._postings: dict[str, list[str]] = defaultdict(list)
+        for intent in self._intents.values():
+            for token in intent.vocabulary | intent.answer_vocabulary:
+                self._postings[token].append(intent.id)
+        count = max(len(self._intents), 1)
+        self._weights = {token: math.log1p(count / len(ids)) for token, ids in self._postings.items()}
+        self._unknown_weight = math.log1p(count / UNKNOWN_WORD_DF)
+        # Spellings a misspelt or inflected word may be corrected to, and the token each means.
+        self._spellings = {
+            word: canonical
+            for word, canonical in {**self.synonyms.single_words(), **{t: t for t in self._postings}}.items()
+            if canonical in self._postings and len(word) >= MIN_TYPO_CORRECTION_LENGTH
+        }
+
+    def _canonical(self, text: str) -> list[str]:
+        return content_tokens(tokens(text, self.synonyms))
+
+    def _add_intent(self, intent_id: str, is_fact: bool, questions, extra_words, source_text: str) -> None:
+        phrasings = tuple(frozenset(self._canonical(question)) for question in questions)
+        vocabulary = {token for phrasing in phrasings for token in phrasing}
+        for words in extra_words:
+            vocabulary.update(self._canonical(words))
+        answer_vocabulary = set(self._canonical(source_text)) - vocabulary
+        self._intents[intent_id] = _Intent(
+            intent_id, is_fact, frozenset(vocabulary), frozenset(answer_vocabulary), tuple(p for p in phrasings if p)
+        )
+
+    def _penalty(self, question_tokens: frozenset[str], intent: _Intent) -> float:
+        """Score multiplier for asking about someone or in a way this intent never covers."""
+        factor = 1.0
+        for token in question_tokens - intent.vocabulary:
+            if token in self._entity_tokens:
+                factor *= OTHER_ENTITY_PENALTY
+            elif token in QUESTION_WORDS:
+                factor *= OTHER_QUESTION_WORD_PENALTY
+        return factor
+
+    def question_tokens(self, question: str) -> list[str]:
+        """The question's canonical words, misspellings of known words corrected."""
+        corrected = [self._correct_typo(token) for token in self._canonical(question)]
+        return list(dict.fromkeys(corrected))
+
+    def _correct_typo(self, token: str) -> str:
+        if token in self._postings or len(token) < MIN_TYPO_CORRECTION_LENGTH or token.isdigit():
+            return token
+        # An inflected form of a known word: "emotionally" -> "emotion", "recovering" -> "recover".
+        shortest_stem = max(MIN_TYPO_CORRECTION_LENGTH, math.ceil(len(token) * MIN_STEM_SHARE))
+        for end in range(len(token) - 1, shortest_stem - 1, -1):
+            if token[:end] in self._spellings:
+                return self._spellings[token[:end]]
+        found = process.extractOne(
+            token, self._spellings.keys(), scorer=fuzz.ratio, score_cutoff=self.settings.typo_similarity
+        )
+        return self._spellings[found[0]] if found else token
+
+    def _weight(self, token: str) -> float:
+        weight = self._weights.get(token, self._unknown_weight)
+        return min(weight, QUESTION_WORD_WEIGHT_CAP) if token in QUESTION_WORDS else weight
+
+    def _coverages(self, question_tokens: list[str]) -> dict[str, float]:
+        total = sum(self._weight(token) for token in question_tokens)
+        covered: dict[str, float] = defaultdict(float)
+        for token in question_tokens:
+            weight = self._weight(token)
+            for intent_id in self._postings.get(token, ()):
+                intent = self._intents[intent_id]
+                covered[intent_id] += weight if token in intent.vocabulary else weight * ANSWER_ONLY_CREDIT
+        return {intent_id: value / total for intent_id, value in covered.items()}
+
+    def _similarity(self, question_tokens: frozenset[str], intent: _Intent) -> float:
+        """Weighted Dice overlap with the intent's closest phrasing, 0 to 1."""
+        question_weight = sum(self._weight(token) for token in question_tokens)
+        best = 0.0
+        for phrasing in intent.phrasings:
+            shared = sum(self._weight(token) for token in question_tokens & phrasing)
+            if shared:
+                total = question_weight + sum(self._weight(token) for token in phrasing)
+                best = max(best, 2 * shared / total)
+        return best
+
+    def score(self, question: str) -> list[Scored]:
+        """Every candidate intent with its score, best first."""
+        question_tokens = self.question_tokens(question)
+        if not question_tokens:
+            return []
+        coverages = self._coverages(question_tokens)
+        question_set = frozenset(question_tokens)
+        shortlist = heapq.nlargest(SIMILARITY_CANDIDATES, coverages.items(), key=lambda item: item[1])
+        scored = []
+        for intent_id, coverage in shortlist:
+            intent = self._intents[intent_id]
+            similarity = self._similarity(question_set, intent)
+            value = 100 * (COVERAGE_WEIGHT * coverage + SIMILARITY_WEIGHT * similarity)
+            value *= self._penalty(question_set, intent)
+            scored.append(Scored(intent_id, round(value, 1), intent.is_fact))
+        scored.sort(key=lambda item: item.score, reverse=True)
+        return scored
+
+    def match(self, question: str) -> MatchResult:
+        scored = self.score(question)
+        facts = tuple(item for item in scored if item.is_fact)
+        best = scored[0] if scored else None
+        if best is None or best.score < self.settings.answer_threshold:
+            return MatchResult(Outcome.NOT_FOUND, best, facts)
+        if not best.is_fact:
+            return MatchResult(Outcome.NOT_FOUND, best, facts, out_of_scope_id=best.intent_id)
+        close = [item for item in facts if best.score - item.score <= self.settings.ambiguity_margin]
+        if len(close) > 1:
+            return MatchResult(Outcome.AMBIGUOUS, best, facts)
+        return MatchResult(Outcome.ANSWERED, best, facts)

@@ -1,0 +1,76 @@
+"""Pydantic models: the schema of the files in the knowledge folder.
+
+Each model matches one YAML document; the loader (``bot.knowledge``) adds the checks
+that need more than one file at a time (quotes against the article, duplicate ids).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+FactId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=64)]
+NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ArticleMeta(Schema):
+    """``article.yaml``: which text the facts are about and how to credit it."""
+
+    file: NonBlank = "article.txt"
+    title: NonBlank
+    source: NonBlank | None = None
+    url: NonBlank | None = None
+    language: NonBlank = "en"
+
+
+class FactSpec(Schema):
+    """One thing the article says, with the words people use to ask about it."""
+
+    id: FactId
+    topic: NonBlank
+    answer: NonBlank
+    quotes: list[NonBlank] = Field(min_length=1)
+    questions: list[NonBlank] = Field(min_length=1)
+    keywords: list[NonBlank] = []
+    entities: list[NonBlank] = []
+
+    @field_validator("answer")
+    @classmethod
+    def answer_is_a_sentence(cls, value: str) -> str:
+        if len(value) > 1000:
+            raise ValueError("answer is longer than 1000 characters; keep it a short sentence")
+        return value
+
+
+class OutOfScopeSpec(Schema):
+    """A question people ask that the article does not answer, and what to say instead."""
+
+    id: FactId
+    topic: NonBlank
+    reply: NonBlank
+    questions: list[NonBlank] = Field(min_length=1)
+
+
+class FactsFile(Schema):
+    facts: list[FactSpec] = Field(min_length=1)
+
+
+class OutOfScopeFile(Schema):
+    out_of_scope: list[OutOfScopeSpec] = []
+
+
+class SynonymsFile(Schema):
+    """Canonical word -> the other ways people write it ("5k" -> "5000 m")."""
+
+    synonyms: dict[NonBlank, list[NonBlank]] = {}
+
+
+class LearnedQuestionsFile(Schema):
+    """Extra phrasings taught by moderators, kept apart from the hand-written facts."""
+
+    learned: dict[FactId, list[NonBlank]] = {}

@@ -1,0 +1,124 @@
+"""Text normalisation shared by the fact base and incoming questions.
+
+Both sides of a comparison go through the same functions, so "Sørum", "sorum" and
+"SORUM", or "5k", "5,000 metres" and "5000m", end up as the same tokens.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+
+# Letters that NFKD does not split into a base letter plus an accent.
+_UNSPLITTABLE_LETTERS = str.maketrans(
+    {"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ł": "l", "ı": "i", "þ": "th", "ð": "d"}
+)
+
+_THOUSANDS_SEPARATOR = re.compile(r"(?<=\d)[,\u00a0\u202f ](?=\d{3}\b)")
+_KILO_DISTANCE = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:k|km|kilometers?|kilometres?)\b")
+_METRE_UNIT = re.compile(r"\b(\d+)\s*(?:m|meters?|metres?|mtrs?)\b")
+_ORDINAL_SUFFIX = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
+# Keeps race times such as 13:13.66 whole; everything else that is not a letter or digit splits words.
+_TOKEN = re.compile(r"\d+(?::\d+)+(?:\.\d+)?|\d+(?:\.\d+)?|[^\W\d_]+")
+
+STOPWORDS = frozenset(
+    """
+    a an the and or but if of at by for with about against between into through during
+    above below to up down in out on off over under again further then once here there all any
+    both each few more most other some such no nor not only own same so than too very can will just
+    should now is am are was were be been being have has had having do does did doing would could might
+    must shall may i me my myself we our ours you your yours he him his himself she her hers it its
+    itself they them their theirs this that these those s t d ll re ve m o y
+    know please pls plz hey hi hello yo okay ok um uh like really actually exactly get got gets
+    article story text piece news kind bit anything something u ur im dont
+    take took taken taking make made go went going gonna wanna want wondering curious question quick btw also
+    came come comes men mens
+    whats wat wot guy man dude bro lol
+    """.split()
+)
+
+QUESTION_WORDS = frozenset("who what when where why how which whom whose".split())
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, invisible-character-free form of ``text``."""
+    text = unicodedata.normalize("NFKC", text)
+    # Zero-width joiners, bidi marks and control characters carry no meaning for matching.
+    text = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
+        for ch in text
+        if unicodedata.category(ch) != "Cf"
+    )
+    text = text.casefold().translate(_UNSPLITTABLE_LETTERS)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _canonical_numbers(text: str) -> str:
+    text = _THOUSANDS_SEPARATOR.sub("", text)
+    text = _KILO_DISTANCE.sub(lambda m: f"{float(m.group(1)) * 1000:g} ", text)
+    text = _METRE_UNIT.sub(r"\1 ", text)
+    return _ORDINAL_SUFFIX.sub(r"\1", text)
+
+
+def _stem(token: str) -> str:
+    """A deliberately light plural stemmer: enough for medals/medal, images/image."""
+    if len(token) > 4 and token.endswith("ies"):
+        return token[:-3] + "y"
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+def raw_tokens(text: str) -> list[str]:
+    """Folded, unit-normalised, lightly stemmed word tokens of ``text``."""
+    return [_stem(token) for token in _TOKEN.findall(_canonical_numbers(fold(text)))]
+
+
+class SynonymTable:
+    """Rewrites words and multi-word phrases to one canonical token each."""
+
+    def __init__(self, groups: Mapping[str, Iterable[str]]) -> None:
+        self._phrases: dict[tuple[str, ...], str] = {}
+        for canonical, variants in groups.items():
+            canonical_tokens = raw_tokens(canonical)
+            target = "_".join(canonical_tokens)
+            for variant in [canonical, *variants]:
+                key = tuple(raw_tokens(variant))
+                if key:
+                    self._phrases[key] = target
+        self._longest = max((len(key) for key in self._phrases), default=0)
+
+    def single_words(self) -> dict[str, str]:
+        """One-word variants and the canonical token each stands for."""
+        return {key[0]: target for key, target in self._phrases.items() if len(key) == 1}
+
+    def apply(self, tokens: Sequence[str]) -> list[str]:
+        result: list[str] = []
+        position = 0
+        while position < len(tokens):
+            for length in range(min(self._longest, len(tokens) - position), 0, -1):
+                target = self._phrases.get(tuple(tokens[position : position + length]))
+                if target is not None:
+                    result.append(target)
+                    position += length
+                    break
+            else:
+                result.append(tokens[position])
+                position += 1
+        return result
+
+
+def tokens(text: str, synonyms: SynonymTable) -> list[str]:
+    """Canonical tokens of ``text``: what the matcher compares."""
+    return synonyms.apply(raw_tokens(text))
+
+
+def content_tokens(canonical: Iterable[str]) -> list[str]:
+    """The tokens that carry meaning: no filler words, no duplicates, order kept."""
+    seen: dict[str, None] = {}
+    for token in canonical:
+        if token not in STOPWORDS:
+            seen.setdefault(token, None)
+    return list(seen)

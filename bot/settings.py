@@ -1,0 +1,78 @@
+"""All configuration, read once from the environment and ``.env`` (see ``.env.example``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+IdList = Annotated[list[int], NoDecode]
+
+
+class MatchSettings(BaseSettings):
+    """How sure the matcher must be before it answers. Scores run from 0 to 100."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    answer_threshold: float = Field(65.0, ge=0, le=100, description="Below this best score: not in the article.")
+    ambiguity_margin: float = Field(3.0, ge=0, le=100, description="Runner-up this close to the best: ambiguous.")
+    typo_similarity: float = Field(82.0, ge=50, le=100, description="How alike a misspelt word must be to a known one.")
+    suggestion_count: int = Field(3, ge=0, le=10, description="Closest topics offered when the article doesn't say.")
+    max_question_chars: int = Field(500, ge=10, le=4000, description="Longer questions are refused with a message.")
+
+
+class Settings(MatchSettings):
+    """Everything the bot and the command line read from the environment."""
+
+    knowledge_dir: Path = PROJECT_ROOT / "knowledge"
+    log_level: str = "INFO"
+
+    discord_token: SecretStr | None = None
+    guild_ids: IdList = []
+    moderator_role_ids: IdList = []
+    cooldown_rate: int = Field(5, ge=1, description="Questions a user may ask per cooldown period.")
+    cooldown_seconds: float = Field(30.0, gt=0, description="Length of the cooldown period.")
+    watch_debounce_seconds: float = Field(1.0, ge=0)
+    shard_count: int | None = Field(None, ge=1)
+    shard_ids: IdList = []
+    discord_api_base: str | None = None
+    discord_gateway_url: str | None = None
+
+    @field_validator("guild_ids", "moderator_role_ids", "shard_ids", mode="before")
+    @classmethod
+    def split_comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        if isinstance(value, int):
+            return [value]
+        return value
+
+    @field_validator("discord_token", mode="before")
+    @classmethod
+    def blank_token_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("log_level")
+    @classmethod
+    def known_log_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return level
+
+    @model_validator(mode="after")
+    def shards_fit_count(self) -> Settings:
+        if self.shard_ids and self.shard_count is None:
+            raise ValueError("SHARD_IDS needs SHARD_COUNT")
+        if self.shard_count is not None and any(shard >= self.shard_count for shard in self.shard_ids):
+            raise ValueError(f"every SHARD_IDS entry must be below SHARD_COUNT ({self.shard_count})")
+        return self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
