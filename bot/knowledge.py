@@ -27,10 +27,8 @@ from pydantic import ValidationError
 
 from bot.models import (
     ArticleMeta,
-    FactsFile,
     FactSpec,
     LearnedQuestionsFile,
-    OutOfScopeFile,
     OutOfScopeSpec,
     Schema,
     SynonymsFile,
@@ -198,21 +196,48 @@ def _field_path(location: tuple[int | str, ...]) -> str:
     return text
 
 
+def _report(error: ValidationError, name: str, raw: Any, prefix: tuple[int | str, ...], problems: _ProblemList) -> None:
+    for detail in error.errors():
+        location = prefix + tuple(detail["loc"])
+        message = detail["msg"]
+        if detail["type"] == "extra_forbidden":
+            message = "unknown key (not part of the schema; check the spelling)"
+        elif detail["type"] == "string_type" and isinstance(detail.get("input"), int | float):
+            message = f"expected text but YAML read the number {detail['input']!r}: put it in quotes"
+        problems.add(name, message, _item_id(raw, location), _field_path(location) or None)
+
+
 def _validate(schema: type[SchemaT], name: str, raw: Any, problems: _ProblemList) -> SchemaT | None:
     if raw is None:
         return None
     try:
         return schema.model_validate(raw)
     except ValidationError as error:
-        for detail in error.errors():
-            location = tuple(detail["loc"])
-            message = detail["msg"]
-            if detail["type"] == "extra_forbidden":
-                message = "unknown key (not part of the schema; check the spelling)"
-            elif detail["type"] == "string_type" and isinstance(detail.get("input"), int | float):
-                message = f"expected text but YAML read the number {detail['input']!r}: put it in quotes"
-            problems.add(name, message, _item_id(raw, location), _field_path(location) or None)
+        _report(error, name, raw, (), problems)
         return None
+
+
+def _validate_entries(
+    schema: type[SchemaT], name: str, raw: Any, key: str, problems: _ProblemList, *, required: bool
+) -> list[SchemaT]:
+    """Validate a list of entries one by one, so one bad entry does not hide the others' problems."""
+    if raw is None:
+        return []
+    for unknown in sorted(set(raw) - {key}):
+        problems.add(name, "unknown key (not part of the schema; check the spelling)", field=str(unknown))
+    entries = raw.get(key)
+    if entries is None and not required:
+        return []
+    if not isinstance(entries, list) or (required and not entries):
+        problems.add(name, "must be a non-empty list", field=key)
+        return []
+    valid = []
+    for index, entry in enumerate(entries):
+        try:
+            valid.append(schema.model_validate(entry))
+        except ValidationError as error:
+            _report(error, name, raw, (key, index), problems)
+    return valid
 
 
 def _question_key(question: str) -> str:
@@ -256,9 +281,12 @@ def _check_unique_questions(
                 owner[key] = (file, entry_id)
 
 
-def _iter_ids(facts: list[FactSpec], out_of_scope: list[OutOfScopeSpec]) -> Iterator[tuple[str, str]]:
-    yield from ((FACTS_FILE, spec.id) for spec in facts)
-    yield from ((OUT_OF_SCOPE_FILE, spec.id) for spec in out_of_scope)
+def _raw_ids(name: str, raw: Any, key: str) -> Iterator[tuple[str, str]]:
+    """Ids as written, including those of entries that failed validation."""
+    entries = raw.get(key) if isinstance(raw, dict) else None
+    for entry in entries if isinstance(entries, list) else ():
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            yield name, entry["id"]
 
 
 def load_knowledge(directory: Path | str) -> Knowledge:
@@ -269,8 +297,10 @@ def load_knowledge(directory: Path | str) -> Knowledge:
         raise KnowledgeError([Problem(str(directory), "is not a folder")])
 
     meta = _validate(ArticleMeta, ARTICLE_META_FILE, _read_yaml(directory, ARTICLE_META_FILE, problems, required=True), problems)
-    facts_file = _validate(FactsFile, FACTS_FILE, _read_yaml(directory, FACTS_FILE, problems, required=True), problems)
-    oos_file = _validate(OutOfScopeFile, OUT_OF_SCOPE_FILE, _read_yaml(directory, OUT_OF_SCOPE_FILE, problems, required=False), problems)
+    raw_facts = _read_yaml(directory, FACTS_FILE, problems, required=True)
+    fact_specs = _validate_entries(FactSpec, FACTS_FILE, raw_facts, "facts", problems, required=True)
+    raw_oos = _read_yaml(directory, OUT_OF_SCOPE_FILE, problems, required=False)
+    oos_specs = _validate_entries(OutOfScopeSpec, OUT_OF_SCOPE_FILE, raw_oos, "out_of_scope", problems, required=False)
     synonyms_file = _validate(SynonymsFile, SYNONYMS_FILE, _read_yaml(directory, SYNONYMS_FILE, problems, required=False), problems)
     learned_file = _validate(
         LearnedQuestionsFile, LEARNED_QUESTIONS_FILE,
@@ -285,18 +315,16 @@ def load_knowledge(directory: Path | str) -> Knowledge:
             problems.add(meta.file, "the article is empty")
             article = None
 
-    fact_specs = facts_file.facts if facts_file else []
-    oos_specs = oos_file.out_of_scope if oos_file else []
     learned = learned_file.learned if learned_file else {}
 
     seen_ids: dict[str, str] = {}
-    for file, entry_id in _iter_ids(fact_specs, oos_specs):
+    for file, entry_id in [*_raw_ids(FACTS_FILE, raw_facts, "facts"), *_raw_ids(OUT_OF_SCOPE_FILE, raw_oos, "out_of_scope")]:
         if entry_id in seen_ids:
             problems.add(file, f"duplicate id (also used in {seen_ids[entry_id]})", entry_id, "id")
         seen_ids.setdefault(entry_id, file)
     fact_ids = {spec.id for spec in fact_specs}
     for fact_id in learned:
-        if fact_id not in fact_ids and facts_file is not None:
+        if fact_id not in fact_ids and raw_facts is not None:
             problems.add(LEARNED_QUESTIONS_FILE, "no fact has this id", fact_id)
 
     facts: dict[str, Fact] = {}

@@ -29,7 +29,7 @@ class ArticleMeta(Schema):
 
 
 class FactSpec(Schema):
-    """One thing the article says, with the words people use to ask about it."""
+    """One entry of ``facts.yaml``'s ``facts`` list: one thing the article says, and how people ask about it."""
 
     id: FactId
     topic: NonBlank
@@ -48,20 +48,12 @@ class FactSpec(Schema):
 
 
 class OutOfScopeSpec(Schema):
-    """A question people ask that the article does not answer, and what to say instead."""
+    """One entry of ``out_of_scope.yaml``'s ``out_of_scope`` list: a question the article does not answer."""
 
     id: FactId
     topic: NonBlank
     reply: NonBlank
     questions: list[NonBlank] = Field(min_length=1)
-
-
-class FactsFile(Schema):
-    facts: list[FactSpec] = Field(min_length=1)
-
-
-class OutOfScopeFile(Schema):
-    out_of_scope: list[OutOfScopeSpec] = []
 
 
 class SynonymsFile(Schema):

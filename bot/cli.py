@@ -1,0 +1,179 @@
+"""The ``factbot`` command: ask, chat, check, eval and run."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from pydantic import ValidationError
+
+from bot.answers import FactBot, Reply
+from bot.evaluation import EvaluationFileError, evaluate, read_labelled_questions
+from bot.knowledge import KnowledgeError, load_knowledge
+from bot.matcher import Outcome
+from bot.settings import Settings
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+CHAT_QUIT_WORDS = {"quit", "exit", "bye", ":q"}
+
+
+class CommandError(Exception):
+    """A failure to report in one line, with an exit status."""
+
+    def __init__(self, message: str, status: int = EXIT_INVALID) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise CommandError(f"invalid settings (environment or .env):\n{error}", EXIT_USAGE) from error
+
+
+def _load_bot(settings: Settings, directory: Path | None = None) -> FactBot:
+    try:
+        return FactBot(load_knowledge(directory or settings.knowledge_dir), settings)
+    except KnowledgeError as error:
+        raise CommandError(str(error)) from error
+
+
+def format_reply(reply: Reply) -> str:
+    """A reply as plain text for a terminal."""
+    lines = [reply.text]
+    if reply.quotes:
+        lines.append("")
+        lines.append("From the article:")
+        lines.extend(f"  “{quote.text}”" for quote in reply.quotes)
+    if reply.outcome is Outcome.ANSWERED and reply.fact:
+        lines.append(f"[fact: {reply.fact.id} · confidence {reply.score:.0f}/100]")
+    elif reply.outcome is Outcome.AMBIGUOUS:
+        lines.append(f"[ambiguous: {', '.join(a.fact_id for a in reply.alternatives)}]")
+    return "\n".join(lines)
+
+
+def _questions_from(arguments: Sequence[str], stdin: TextIO) -> Iterable[str]:
+    if arguments:
+        return arguments
+    return (line.rstrip("\r\n") for line in stdin)
+
+
+def command_ask(args: argparse.Namespace) -> int:
+    bot = _load_bot(_settings())
+    if args.json:
+        for question in _questions_from(args.question, sys.stdin):
+            print(json.dumps(bot.ask(question).to_json(), ensure_ascii=False), flush=True)
+        return EXIT_OK
+    if not args.question:
+        raise CommandError('ask needs a question, e.g. factbot ask "who won silver?"', EXIT_USAGE)
+    print(format_reply(bot.ask(" ".join(args.question))))
+    return EXIT_OK
+
+
+def command_chat(args: argparse.Namespace) -> int:
+    bot = _load_bot(_settings())
+    meta = bot.knowledge.meta
+    print(f"factbot: ask me about “{meta.title}”. Type 'topics' for what I know, 'quit' to leave.")
+    while True:
+        try:
+            question = input("you> ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return EXIT_OK
+        if question.strip().casefold() in CHAT_QUIT_WORDS:
+            return EXIT_OK
+        if question.strip().casefold() == "topics":
+            print(format_topics(bot))
+            continue
+        print(format_reply(bot.ask(question)), end="\n\n")
+
+
+def format_topics(bot: FactBot) -> str:
+    lines = []
+    for topic, facts in bot.knowledge.topics().items():
+        lines.append(f"{topic}:")
+        lines.extend(f"  - {fact.questions[0]}" for fact in facts)
+    return "\n".join(lines)
+
+
+def command_check(args: argparse.Namespace) -> int:
+    directory = Path(args.directory) if args.directory else _settings().knowledge_dir
+    try:
+        knowledge = load_knowledge(directory)
+    except KnowledgeError as error:
+        print(error, file=sys.stderr)
+        return EXIT_INVALID
+    print(
+        f"{directory}: OK: {len(knowledge.facts)} facts, {knowledge.question_count} questions, "
+        f"{knowledge.quote_count} quotes (all verbatim in {knowledge.meta.file}), "
+        f"{len(knowledge.out_of_scope)} out-of-scope entries"
+    )
+    return EXIT_OK
+
+
+def command_eval(args: argparse.Namespace) -> int:
+    bot = _load_bot(_settings())
+    try:
+        items = read_labelled_questions(Path(args.file), bot.knowledge.facts)
+    except (OSError, EvaluationFileError) as error:
+        raise CommandError(f"cannot use {args.file}:\n{error}") from error
+    result = evaluate(bot, items)
+    print(result.summary())
+    if result.misses:
+        print(f"\nmisses ({len(result.misses)}):")
+    for miss in result.misses:
+        reply = miss.reply
+        got = reply.fact.id if reply.fact else reply.outcome.value
+        print(f"  {miss.question!r}: expected {miss.expected or 'not_found'}, got {got} ({reply.score:.0f})")
+    below_bar = result.accuracy < args.min_accuracy or result.rejection < args.min_rejection
+    return EXIT_INVALID if below_bar else EXIT_OK
+
+
+def command_run(args: argparse.Namespace) -> int:
+    from bot.discord_bot.runner import run_bot  # discord.py is only imported when it is needed
+
+    return run_bot(_settings(), watch=args.watch)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="factbot", description="Answers questions about one news article.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ask = commands.add_parser("ask", help="answer a question (or, with --json, many)")
+    ask.add_argument("question", nargs="*", help="the question; with --json and none given, read stdin lines")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question (see README)")
+    ask.set_defaults(handler=command_ask)
+
+    chat = commands.add_parser("chat", help="talk to the bot in this terminal")
+    chat.set_defaults(handler=command_chat)
+
+    check = commands.add_parser("check", help="validate a knowledge folder (exit status 1 on errors)")
+    check.add_argument("directory", nargs="?", help="folder to check (default: KNOWLEDGE_DIR)")
+    check.set_defaults(handler=command_check)
+
+    evaluation = commands.add_parser("eval", help="score a labelled question set (JSONL)")
+    evaluation.add_argument("file", help='JSONL file, one {"q": ..., "fact": id or null} per line')
+    evaluation.add_argument("--min-accuracy", type=float, default=0.0, help="exit 1 below this in-scope accuracy")
+    evaluation.add_argument("--min-rejection", type=float, default=0.0, help="exit 1 below this rejection rate")
+    evaluation.set_defaults(handler=command_eval)
+
+    run = commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
+    run.add_argument("--watch", action="store_true", help="reload when a knowledge file changes")
+    run.set_defaults(handler=command_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except CommandError as error:
+        print(f"factbot: {error}", file=sys.stderr)
+        return error.status
+    except BrokenPipeError:  # output piped into `head` and closed early
+        return EXIT_OK

@@ -1,0 +1,134 @@
+"""The `factbot` command, including the public JSON contract of `ask --json`."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from bot.cli import main
+from bot.settings import PROJECT_ROOT
+from tests.conftest import DATA_DIR, edit_yaml
+
+JSON_KEYS = {"question", "outcome", "matched", "fact_id", "score", "answer", "quotes", "alternatives"}
+
+
+def run_cli(capsys, monkeypatch, *args: str, stdin: str = "") -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    status = main(list(args))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def assert_contract(record: dict, article: str) -> None:
+    assert set(record) == JSON_KEYS
+    assert record["outcome"] in {"answered", "ambiguous", "not_found"}
+    assert record["matched"] is (record["outcome"] == "answered")
+    assert (record["fact_id"] is not None) is record["matched"]
+    assert 0 <= record["score"] <= 100
+    assert isinstance(record["answer"], str) and record["answer"]
+    for quote in record["quotes"]:
+        assert set(quote) == {"text", "start", "end"}
+        assert article[quote["start"] : quote["end"]] == quote["text"]
+    for alternative in record["alternatives"]:
+        assert set(alternative) == {"fact_id", "score"}
+
+
+def test_ask_prints_answer_quote_fact_and_confidence(capsys, monkeypatch):
+    status, out, _ = run_cli(capsys, monkeypatch, "ask", "who", "got", "bronze?")
+    assert status == 0
+    assert "Grant Fisher won the bronze medal" in out
+    assert "“bronze medalist Grant Fisher”" in out
+    assert "fact: bronze_medalist" in out and "confidence" in out
+
+
+def test_ask_json_reads_stdin_one_object_per_line_in_order(capsys, monkeypatch, knowledge):
+    questions = ["who got silver?", "", "how old is he", "what was his time in the 5k", "🥇" * 3]
+    status, out, _ = run_cli(capsys, monkeypatch, "ask", "--json", stdin="\n".join(questions) + "\n")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert status == 0
+    assert [r["question"] for r in records] == questions
+    for record in records:
+        assert_contract(record, knowledge.article)
+    assert records[0]["fact_id"] == "silver_medalist" and records[0]["quotes"]
+    assert records[2]["outcome"] == "not_found" and records[2]["quotes"] == []
+    assert records[3]["fact_id"] == "winning_time" and "13:13.66" in records[3]["quotes"][0]["text"]
+
+
+def test_ask_json_with_questions_as_arguments(capsys, monkeypatch, knowledge):
+    status, out, _ = run_cli(capsys, monkeypatch, "ask", "--json", "where was the race?", "who is his coach?")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [r["outcome"] for r in records] == ["answered", "not_found"]
+    assert records[0]["fact_id"] == "venue"
+
+
+def test_ask_without_question_is_a_usage_error(capsys, monkeypatch):
+    status, _, err = run_cli(capsys, monkeypatch, "ask")
+    assert status == 2 and "needs a question" in err
+
+
+def test_chat_answers_until_end_of_input(capsys, monkeypatch):
+    status, out, _ = run_cli(capsys, monkeypatch, "chat", stdin="who won silver\ntopics\n\nhow old is he\n")
+    assert status == 0
+    assert "Rodgers Kwemoi" in out and "The podium:" in out and "doesn't say how old" in out
+
+
+def test_check_valid_folder(capsys, monkeypatch):
+    status, out, _ = run_cli(capsys, monkeypatch, "check", str(PROJECT_ROOT / "knowledge"))
+    assert status == 0 and "OK: 27 facts" in out
+
+
+def test_check_invalid_folder_lists_errors_and_exits_1(capsys, monkeypatch, knowledge_copy):
+    edit_yaml(knowledge_copy / "facts.yaml", lambda d: d["facts"][0]["quotes"].append("not in the article"))
+    status, _, err = run_cli(capsys, monkeypatch, "check", str(knowledge_copy))
+    assert status == 1 and "fact 'gold_5000m': quotes[2]: not found verbatim" in err
+
+
+def test_eval_reports_metrics_and_misses(capsys, monkeypatch, tmp_path):
+    labelled = tmp_path / "set.jsonl"
+    labelled.write_text(
+        '{"q": "who got silver", "fact": "silver_medalist"}\n'
+        '{"q": "who got silver", "fact": "bronze_medalist"}\n'
+        '{"q": "how old is he", "fact": null}\n',
+        encoding="utf-8",
+    )
+    status, out, _ = run_cli(capsys, monkeypatch, "eval", str(labelled))
+    assert status == 0
+    assert "in-scope accuracy:       50.0%  (1/2)" in out
+    assert "out-of-scope rejected:  100.0%  (1/1)" in out
+    assert "'who got silver': expected bronze_medalist, got silver_medalist" in out
+    status, _, _ = run_cli(capsys, monkeypatch, "eval", str(labelled), "--min-accuracy", "0.9")
+    assert status == 1
+
+
+def test_eval_refuses_a_broken_file_with_line_numbers(capsys, monkeypatch, tmp_path):
+    labelled = tmp_path / "set.jsonl"
+    labelled.write_text('{"q": "a", "fact": "nope"}\nnot json\n', encoding="utf-8")
+    status, _, err = run_cli(capsys, monkeypatch, "eval", str(labelled))
+    assert status == 1
+    assert "set.jsonl:1: unknown fact id 'nope'" in err and "set.jsonl:2:" in err
+
+
+def test_module_entry_point_runs_in_a_fresh_process():
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json", "who got gold?"],
+        capture_output=True, text=True, timeout=60, cwd=PROJECT_ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["fact_id"] == "gold_5000m"
+
+
+@pytest.mark.parametrize("name", ["dev_questions.jsonl", "holdout_questions.jsonl"])
+def test_labelled_sets_meet_the_quality_bar(factbot, name):
+    """Regression bar on our own sets (the independent held-out bar is 95 % / 90 %)."""
+    from bot.evaluation import evaluate, read_labelled_questions
+
+    items = read_labelled_questions(DATA_DIR / name, factbot.knowledge.facts)
+    result = evaluate(factbot, items)
+    misses = "\n".join(f"{m.question!r} -> {m.reply.fact.id if m.reply.fact else m.reply.outcome}" for m in result.misses)
+    assert result.accuracy >= 0.90, misses
+    assert result.rejection >= 0.90, misses
+    assert result.ambiguity_rate <= 0.05, misses

@@ -1,0 +1,96 @@
+"""The three outcomes, on the shipped fact base and on small made-up ones."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answers import FactBot
+from bot.matcher import Outcome
+from bot.settings import Settings
+
+
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [
+        ("who got silver?", "silver_medalist"),
+        ("what was his time in the 5k", "winning_time"),
+        ("WHO GOT BRONZE", "bronze_medalist"),
+        ("who got slver", "silver_medalist"),
+        ("how did he do in the 1,500 metres", "result_1500m"),
+        ("did he mention mol & sørum", "congratulated_athletes"),
+        ("did he mention mol and sorum", "congratulated_athletes"),
+        ("what is his main focus now", "la_2028_focus"),
+        ("will he race both the 1500 and the 5k in LA?", "la_2028_events"),
+    ],
+)
+def test_answered(factbot, question, fact_id):
+    reply = factbot.ask(question)
+    assert reply.outcome is Outcome.ANSWERED
+    assert reply.fact.id == fact_id
+    assert reply.quotes and all(factbot.knowledge.article[q.start : q.end] == q.text for q in reply.quotes)
+
+
+def test_two_part_question_is_answered_by_the_fact_covering_both(factbot):
+    reply = factbot.ask("who got silver and bronze?")
+    assert reply.fact.id == "podium"
+    assert "Kwemoi" in reply.text and "Fisher" in reply.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how old is he", "who is his coach", "who won the 1500m", "what was the weather like",
+     "what is the capital of france", "what was kwemoi's time", "what nationality is grant fisher"],
+)
+def test_not_in_the_article(factbot, question):
+    reply = factbot.ask(question)
+    assert reply.outcome is Outcome.NOT_FOUND
+    assert reply.fact is None and not reply.quotes
+    assert "article" in reply.text
+    assert reply.alternatives, "closest topics are suggested"
+
+
+def test_known_unknown_gets_its_specific_reply(factbot):
+    reply = factbot.ask("who won the 1500 metres?")
+    assert reply.text.startswith("The article doesn't say who won the 1500 m")
+
+
+def test_nothing_close_still_suggests_topics(factbot):
+    reply = factbot.ask("zxqv blorp")
+    assert reply.outcome is Outcome.NOT_FOUND
+    assert len(reply.alternatives) == factbot.settings.suggestion_count
+
+
+def test_ambiguous_when_runner_up_is_within_the_margin(knowledge):
+    bot = FactBot(knowledge, Settings(_env_file=None, ambiguity_margin=40))
+    reply = bot.ask("who got silver")
+    assert reply.outcome is Outcome.AMBIGUOUS
+    assert reply.fact is None and not reply.quotes
+    assert reply.alternatives[0].fact_id == "silver_medalist"
+    assert len(reply.alternatives) >= 2
+    assert "Did you mean" in reply.text
+    picked = bot.answer_with(reply.alternatives[1].fact_id, "who got silver")
+    assert picked.outcome is Outcome.ANSWERED and picked.quotes
+
+
+def test_thresholds_come_from_settings(knowledge):
+    strict = FactBot(knowledge, Settings(_env_file=None, answer_threshold=100))
+    assert strict.ask("did jakob win his race").outcome is Outcome.NOT_FOUND
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["", "   \n\t ", "x" * 10_000, "🏃‍♂️🥇🔥", "\u200b\u200b\u200b", "谁获得了银牌？", "кто получил серебро",
+     "@everyone who won?", "<@123> **bold** `code`", "\x00\x01\x02", "؟من فاز", "a\u0301\u0301\u0301" * 50,
+     "{0} %s {question}"],
+)
+def test_bad_input_gets_a_clear_reply_never_a_crash(factbot, question):
+    reply = factbot.ask(question)
+    assert reply.outcome in set(Outcome)
+    assert reply.text.strip()
+    if reply.outcome is Outcome.ANSWERED:
+        assert all(factbot.knowledge.article[q.start : q.end] == q.text for q in reply.quotes)
+
+
+def test_empty_and_huge_questions_say_why(factbot):
+    assert "Please ask a question" in factbot.ask("  ").text
+    assert "10,000 characters long" in factbot.ask("y" * 10_000).text
