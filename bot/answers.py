@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from rapidfuzz import fuzz, process
+
 from bot.knowledge import Fact, Knowledge, Quote
 from bot.matcher import Matcher, MatchResult, Outcome, Scored
 from bot.normalize import fold
@@ -34,6 +36,12 @@ class Reply:
     score: float = 0.0
     alternatives: tuple[Alternative, ...] = ()
     quotes: tuple[Quote, ...] = field(default=())
+    # The reply without its list of suggested topics, for front ends that show those separately.
+    headline: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.headline:
+            object.__setattr__(self, "headline", self.text)
 
     @property
     def matched(self) -> bool:
@@ -60,6 +68,9 @@ class FactBot:
         self.knowledge = knowledge
         self.settings = settings
         self.matcher = Matcher(knowledge, settings)
+        # Autocomplete scores what is typed against every known phrasing, so fold them once.
+        self._phrasings = list(dict.fromkeys(q for fact in knowledge.facts.values() for q in fact.questions))
+        self._folded_phrasings = [fold(question) for question in self._phrasings]
 
     def ask(self, question: str) -> Reply:
         problem = self._refusal(question)
@@ -71,6 +82,15 @@ class FactBot:
         if result.outcome is Outcome.AMBIGUOUS and result.best is not None:
             return self._ambiguous(question, result)
         return self._not_found(question, result)
+
+    def suggest_questions(self, typed: str, limit: int = 25) -> list[str]:
+        """Known questions closest to what has been typed so far, best first."""
+        typed = fold(typed[: self.settings.max_question_chars]).strip()
+        if not typed:
+            first_per_fact = [fact.questions[0] for fact in self.knowledge.facts.values()]
+            return first_per_fact[:limit]
+        found = process.extract(typed, self._folded_phrasings, scorer=fuzz.WRatio, limit=limit, score_cutoff=40)
+        return [self._phrasings[index] for _, _, index in found]
 
     def answer_with(self, fact_id: str, question: str, score: float = 100.0) -> Reply:
         """The reply for a known fact: used for a clear match and for a "Did you mean" pick."""
@@ -111,7 +131,7 @@ class FactBot:
             topics = "; ".join(dict.fromkeys(s.topic for s in suggestions))
             text += f" It does cover: {topics}."
         score = result.best.score if result.best else 0.0
-        return Reply(question, Outcome.NOT_FOUND, text, score=score, alternatives=suggestions)
+        return Reply(question, Outcome.NOT_FOUND, text, score=score, alternatives=suggestions, headline=reason)
 
     def _suggestions(self, ranked: tuple[Scored, ...]) -> tuple[Alternative, ...]:
         count = self.settings.suggestion_count

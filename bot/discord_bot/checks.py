@@ -1,0 +1,34 @@
+"""Who may do what. Checked at run time on every use: Discord's command visibility
+(``default_permissions``) can be changed by server admins, so it is a hint, not a guard."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+
+from bot.settings import Settings
+
+
+class NotModerator(app_commands.CheckFailure):
+    """Raised for a moderator command used by someone who is not a moderator."""
+
+
+def is_moderator(interaction: discord.Interaction, settings: Settings) -> bool:
+    if interaction.guild is None or not isinstance(interaction.user, discord.Member):
+        return False
+    if interaction.permissions.manage_guild:
+        return True
+    allowed = set(settings.moderator_role_ids)
+    return any(role.id in allowed for role in interaction.user.roles)
+
+
+def moderator_only():
+    """App command check: Manage Server permission or a role listed in MODERATOR_ROLE_IDS."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        settings: Settings = interaction.client.settings  # type: ignore[attr-defined]
+        if not is_moderator(interaction, settings):
+            raise NotModerator("Only moderators (Manage Server or a moderator role) can do that.")
+        return True
+
+    return app_commands.check(predicate)

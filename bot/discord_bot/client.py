@@ -1,0 +1,139 @@
+"""The bot itself: intents, command sync, reloads and the one place errors are handled."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from pathlib import Path
+
+import discord
+import watchfiles
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_bot.checks import NotModerator
+from bot.discord_bot.cooldown import UserCooldowns
+from bot.settings import Settings
+from bot.store import KnowledgeStore, ReloadResult
+
+log = logging.getLogger(__name__)
+
+# A text-only bot: it never joins voice, so the voice libraries' absence is not worth a warning.
+discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+
+EXTENSIONS = ("bot.discord_bot.cogs.asking", "bot.discord_bot.cogs.moderation")
+KNOWLEDGE_SUFFIXES = (".yaml", ".yml", ".txt")
+
+
+def gateway_intents() -> discord.Intents:
+    """Only what the bot uses. No privileged intent: Discord delivers message content
+    for messages that mention the bot and for DMs without the Message Content intent."""
+    intents = discord.Intents.none()
+    intents.guilds = True  # guild and role cache, for the moderator-role check
+    intents.guild_messages = True  # mentions in server channels
+    intents.dm_messages = True  # questions sent by direct message
+    return intents
+
+
+class FactBotClient(commands.AutoShardedBot):
+    """Always the sharded client: with SHARD_COUNT unset it runs one shard (0 of 1), so the
+    code path in development is the one a large deployment runs."""
+
+    def __init__(self, settings: Settings, store: KnowledgeStore, *, watch: bool = False) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=gateway_intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            shard_count=settings.shard_count or 1,
+            shard_ids=settings.shard_ids or None,
+            help_command=None,
+        )
+        self.settings = settings
+        self.store = store
+        self.cooldowns = UserCooldowns(settings.cooldown_rate, settings.cooldown_seconds)
+        self.watch = watch
+        self._watch_task: asyncio.Task[None] | None = None
+        self._signal_reloads: set[asyncio.Task[ReloadResult]] = set()
+        self.tree.on_error = self.on_app_command_error
+
+    async def setup_hook(self) -> None:
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        await self.sync_commands()
+        try:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._reload_on_signal)
+        except (NotImplementedError, RuntimeError, AttributeError):  # no SIGHUP on Windows
+            log.info("SIGHUP reload is not available on this platform")
+        if self.watch:
+            self._watch_task = asyncio.create_task(self.watch_knowledge(), name="knowledge-watch")
+
+    async def sync_commands(self) -> None:
+        if self.settings.guild_ids:
+            for guild_id in self.settings.guild_ids:
+                guild = discord.Object(id=guild_id)
+                self.tree.copy_global_to(guild=guild)
+                synced = await self.tree.sync(guild=guild)
+                log.info("synced %d commands to guild %s", len(synced), guild_id)
+        else:
+            synced = await self.tree.sync()
+            log.info("synced %d global commands (may take up to an hour to appear)", len(synced))
+
+    async def on_message(self, message: discord.Message) -> None:
+        """Questions are handled by the asking cog; there are no prefix commands to process."""
+
+    async def on_ready(self) -> None:
+        log.info("connected as %s (%s) to %d guild(s)", self.user, getattr(self.user, "id", "?"), len(self.guilds))
+
+    async def reload_knowledge(self, requested_by: str) -> ReloadResult:
+        result = await asyncio.to_thread(self.store.reload)
+        if result.ok and result.diff is not None:
+            log.info("reload (%s): ok\n%s", requested_by, result.diff.summary())
+        else:
+            log.warning("reload (%s): refused, previous facts kept:\n%s", requested_by, "\n".join(map(str, result.problems)))
+        return result
+
+    def _reload_on_signal(self) -> None:
+        task = asyncio.create_task(self.reload_knowledge("SIGHUP"))
+        self._signal_reloads.add(task)  # keep a reference until it finishes
+        task.add_done_callback(self._signal_reloads.discard)
+
+    async def watch_knowledge(self) -> None:
+        directory: Path = self.store.directory
+        debounce_ms = int(self.settings.watch_debounce_seconds * 1000)
+        log.info("watching %s for changes", directory)
+        async for changes in watchfiles.awatch(directory, debounce=debounce_ms, watch_filter=self._is_knowledge_file):
+            names = sorted({Path(path).name for _, path in changes})
+            await self.reload_knowledge(f"file change: {', '.join(names)}")
+
+    @staticmethod
+    def _is_knowledge_file(change: watchfiles.Change, path: str) -> bool:
+        return path.endswith(KNOWLEDGE_SUFFIXES)
+
+    async def close(self) -> None:
+        if self._watch_task is not None:
+            self._watch_task.cancel()
+        await super().close()
+
+    async def on_app_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        """Every slash-command failure ends here: the user gets a short private message."""
+        if isinstance(error, NotModerator):
+            log.info("refused %s for user %s: not a moderator", interaction.command and interaction.command.name, interaction.user.id)
+            text = str(error)
+        elif isinstance(error, app_commands.NoPrivateMessage):
+            text = "That command only works in a server."
+        elif isinstance(error, app_commands.CheckFailure):
+            text = "You can't use that command here."
+        else:
+            log.error("command %s failed", interaction.command and interaction.command.name, exc_info=error)
+            text = "Something went wrong on my side; it has been logged. Please try again."
+        await self.send_private_notice(interaction, text)
+
+    async def send_private_notice(self, interaction: discord.Interaction, text: str) -> None:
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(text, ephemeral=True)
+            else:
+                await interaction.response.send_message(text, ephemeral=True)
+        except discord.HTTPException as error:  # expired token, Discord outage: nothing more to do
+            log.warning("could not tell user %s about an error: %s", interaction.user.id, error)

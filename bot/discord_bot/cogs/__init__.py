@@ -1,0 +1,1 @@
+"""One cog per concern: asking questions, and moderating the fact base."""

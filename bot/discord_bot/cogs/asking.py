@@ -1,0 +1,115 @@
+"""Asking questions: /ask (with autocomplete), /topics, /source, mentions and DMs."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.answers import Reply
+from bot.discord_bot.embeds import reply_embed, source_embed, topics_pages
+from bot.discord_bot.views import DidYouMeanView, PagesView
+from bot.matcher import Outcome
+
+if TYPE_CHECKING:
+    from bot.discord_bot.client import FactBotClient
+
+log = logging.getLogger(__name__)
+
+AUTOCOMPLETE_LIMIT = 25
+CHOICE_LIMIT = 100
+TOPICS_PER_PAGE = 6
+HELP_TEXT = "Ask me about the article, e.g. `@factbot who won silver?` or `/ask`. `/topics` lists what I know."
+
+
+def slow_down_text(retry_after: float) -> str:
+    return f"Slow down a little: try again in {max(1, round(retry_after))} s."
+
+
+class Asking(commands.Cog):
+    def __init__(self, bot: FactBotClient) -> None:
+        self.bot = bot
+
+    def _answer(self, question: str, asker_id: int) -> tuple[Reply, discord.Embed, DidYouMeanView | None]:
+        factbot = self.bot.store.current
+        reply = factbot.ask(question)
+        log.info("question outcome=%s fact=%s score=%.1f", reply.outcome.value, reply.fact.id if reply.fact else None, reply.score)
+        view = None
+        if reply.outcome is Outcome.AMBIGUOUS:
+            view = DidYouMeanView(self.bot.store, question, asker_id, reply.alternatives)
+        return reply, reply_embed(reply, factbot.knowledge), view
+
+    @app_commands.command(name="ask", description="Ask a question about the article")
+    @app_commands.describe(question="Your question, e.g. who won silver?")
+    async def ask(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 1000]) -> None:
+        retry_after = self.bot.cooldowns.retry_after(interaction.user.id)
+        if retry_after:
+            await interaction.response.send_message(slow_down_text(retry_after), ephemeral=True)
+            return
+        _, embed, view = self._answer(question, interaction.user.id)
+        if view is None:
+            await interaction.response.send_message(embed=embed)
+            return
+        await interaction.response.send_message(embed=embed, view=view)
+        view.message_editor = interaction.edit_original_response
+
+    @ask.autocomplete("question")
+    async def ask_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        suggestions = self.bot.store.current.suggest_questions(current, AUTOCOMPLETE_LIMIT)
+        return [app_commands.Choice(name=q[:CHOICE_LIMIT], value=q[:CHOICE_LIMIT]) for q in suggestions]
+
+    @app_commands.command(name="topics", description="What the bot can answer, by topic")
+    async def topics(self, interaction: discord.Interaction) -> None:
+        pages = topics_pages(self.bot.store.current.knowledge, TOPICS_PER_PAGE)
+        if len(pages) == 1:
+            await interaction.response.send_message(embed=pages[0], ephemeral=True)
+        else:
+            await interaction.response.send_message(embed=pages[0], view=PagesView(pages, interaction.user.id), ephemeral=True)
+
+    @app_commands.command(name="source", description="Which article the answers come from, and how they are cited")
+    async def source(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(embed=source_embed(self.bot.store.current.knowledge), ephemeral=True)
+
+    def question_in(self, message: discord.Message) -> str | None:
+        """The question a message asks the bot, or None if it is not addressed to the bot."""
+        me = self.bot.user
+        if me is None or message.author.bot:
+            return None
+        if message.guild is None:
+            return message.content
+        if me not in message.mentions:
+            return None
+        return re.sub(rf"<@!?{me.id}>", " ", message.content)
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        question = self.question_in(message)
+        if question is None:
+            return
+        try:
+            await self._reply_to_message(message, question)
+        except discord.HTTPException as error:
+            log.warning("could not reply in channel %s: %s", message.channel.id, error)
+
+    async def _reply_to_message(self, message: discord.Message, question: str) -> None:
+        retry_after = self.bot.cooldowns.retry_after(message.author.id)
+        if retry_after:
+            await message.reply(slow_down_text(retry_after), mention_author=False)
+            return
+        if not question.strip():
+            await message.reply(HELP_TEXT, mention_author=False)
+            return
+        _, embed, view = self._answer(question, message.author.id)
+        if view is None:
+            await message.reply(embed=embed, mention_author=False)
+            return
+        sent = await message.reply(embed=embed, view=view, mention_author=False)
+        view.message_editor = sent.edit
+
+
+async def setup(bot: FactBotClient) -> None:
+    await bot.add_cog(Asking(bot))

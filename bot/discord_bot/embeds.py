@@ -1,0 +1,91 @@
+"""How replies look in Discord. User text is escaped; nothing here can ping anyone."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.answers import Reply
+from bot.knowledge import ArticleMeta, Knowledge
+from bot.matcher import Outcome
+
+ANSWER_COLOUR = discord.Colour.green()
+AMBIGUOUS_COLOUR = discord.Colour.gold()
+NOT_FOUND_COLOUR = discord.Colour.light_grey()
+MODERATION_COLOUR = discord.Colour.blurple()
+
+EMBED_TITLE_LIMIT = 256
+EMBED_DESCRIPTION_LIMIT = 4096
+EMBED_FIELD_LIMIT = 1024
+MESSAGE_LIMIT = 2000
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def escape_user_text(text: str, limit: int = EMBED_TITLE_LIMIT) -> str:
+    """User text made inert: no markdown, no mentions, no invisible tricks, bounded length."""
+    flat = " ".join(text.split())
+    return shorten(discord.utils.escape_mentions(discord.utils.escape_markdown(flat)), limit)
+
+
+def block_quote(text: str) -> str:
+    return "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
+
+
+def credit_line(meta: ArticleMeta) -> str:
+    return f"{meta.title} ({meta.source})" if meta.source else meta.title
+
+
+def reply_embed(reply: Reply, knowledge: Knowledge) -> discord.Embed:
+    title = escape_user_text(reply.question) if reply.question.strip() else None
+    if reply.outcome is Outcome.ANSWERED and reply.fact is not None:
+        quotes = "\n\n".join(block_quote(quote.text) for quote in reply.quotes)
+        embed = discord.Embed(title=title, colour=ANSWER_COLOUR, description=shorten(
+            f"{reply.text}\n\n**From the article:**\n{quotes}", EMBED_DESCRIPTION_LIMIT))
+        embed.set_footer(text=f"fact {reply.fact.id} · confidence {reply.score:.0f}/100 · {credit_line(knowledge.meta)}")
+        return embed
+    if reply.outcome is Outcome.AMBIGUOUS:
+        embed = discord.Embed(title=title, colour=AMBIGUOUS_COLOUR, description="Did you mean…")
+        for index, alternative in enumerate(reply.alternatives, start=1):
+            embed.add_field(name=f"{index}. {alternative.topic}", value=alternative.question, inline=False)
+        embed.set_footer(text="Pick one below.")
+        return embed
+    embed = discord.Embed(title=title, colour=NOT_FOUND_COLOUR, description=reply.headline)
+    if reply.alternatives:
+        suggestions = "\n".join(f"• {a.question}" for a in reply.alternatives)
+        embed.add_field(name="The article does cover, for example", value=shorten(suggestions, EMBED_FIELD_LIMIT))
+    embed.set_footer(text=credit_line(knowledge.meta))
+    return embed
+
+
+def topics_pages(knowledge: Knowledge, topics_per_page: int) -> list[discord.Embed]:
+    grouped = list(knowledge.topics().items())
+    pages = []
+    for start in range(0, len(grouped), topics_per_page):
+        embed = discord.Embed(title="What I can answer", colour=MODERATION_COLOUR,
+                              description=f"Questions about “{knowledge.meta.title}”. Ask with `/ask`.")
+        for topic, facts in grouped[start : start + topics_per_page]:
+            embed.add_field(name=topic, value=shorten("\n".join(f"• {f.questions[0]}" for f in facts), EMBED_FIELD_LIMIT), inline=False)
+        pages.append(embed)
+    for number, page in enumerate(pages, start=1):
+        page.set_footer(text=f"Page {number} of {len(pages)}")
+    return pages
+
+
+def source_embed(knowledge: Knowledge) -> discord.Embed:
+    meta = knowledge.meta
+    embed = discord.Embed(title=meta.title, url=meta.url, colour=MODERATION_COLOUR)
+    embed.add_field(name="Source", value=meta.source or "Not named in the article text", inline=True)
+    embed.add_field(name="Language", value=meta.language, inline=True)
+    embed.add_field(
+        name="How answers are cited",
+        value=(
+            "Every answer comes with the sentence(s) of the article that back it, quoted word for word. "
+            f"All {knowledge.quote_count} quotes are checked against the article text whenever the facts load. "
+            "If the article doesn't say, I say so instead of guessing."
+        ),
+        inline=False,
+    )
+    embed.set_footer(text=f"{len(knowledge.facts)} facts · {knowledge.question_count} known phrasings")
+    return embed

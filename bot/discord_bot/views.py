@@ -1,0 +1,87 @@
+"""Interactive components: "Did you mean…" buttons and topic pages."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+import discord
+
+from bot.answers import Alternative
+from bot.discord_bot.embeds import reply_embed, shorten
+from bot.store import KnowledgeStore
+
+log = logging.getLogger(__name__)
+
+BUTTON_LABEL_LIMIT = 80
+VIEW_TIMEOUT_SECONDS = 180.0
+
+
+class DidYouMeanView(discord.ui.View):
+    """One button per candidate fact. The asker's press replaces the question with the answer;
+    anyone else pressing gets the answer privately, so one person cannot rewrite another's reply."""
+
+    def __init__(self, store: KnowledgeStore, question: str, asker_id: int, alternatives: tuple[Alternative, ...]) -> None:
+        super().__init__(timeout=VIEW_TIMEOUT_SECONDS)
+        self.store = store
+        self.question = question
+        self.asker_id = asker_id
+        self.message_editor: Callable[..., Awaitable[object]] | None = None
+        for alternative in alternatives:
+            button = discord.ui.Button(label=shorten(alternative.question, BUTTON_LABEL_LIMIT), style=discord.ButtonStyle.primary)
+            button.callback = self._answer_callback(alternative.fact_id)
+            self.add_item(button)
+
+    def _answer_callback(self, fact_id: str) -> Callable[[discord.Interaction], Awaitable[None]]:
+        async def show_answer(interaction: discord.Interaction) -> None:
+            bot = self.store.current
+            if fact_id not in bot.knowledge.facts:  # removed by a reload since the question was asked
+                await interaction.response.send_message("That fact has been removed since; please ask again.", ephemeral=True)
+                return
+            embed = reply_embed(bot.answer_with(fact_id, self.question), bot.knowledge)
+            if interaction.user.id == self.asker_id:
+                self.stop()
+                await interaction.response.edit_message(embed=embed, view=None)
+            else:
+                await interaction.response.send_message(embed=embed, ephemeral=True)
+
+        return show_answer
+
+    async def on_timeout(self) -> None:
+        if self.message_editor is None:
+            return
+        for item in self.children:
+            if isinstance(item, discord.ui.Button):
+                item.disabled = True
+        try:
+            await self.message_editor(view=self)
+        except discord.HTTPException as error:  # the message may be gone or the token expired
+            log.info("could not disable expired buttons: %s", error)
+
+
+class PagesView(discord.ui.View):
+    """Previous / next buttons over a list of embeds."""
+
+    def __init__(self, pages: list[discord.Embed], owner_id: int) -> None:
+        super().__init__(timeout=VIEW_TIMEOUT_SECONDS)
+        self.pages = pages
+        self.owner_id = owner_id
+        self.index = 0
+        self._sync_buttons()
+
+    def _sync_buttons(self) -> None:
+        self.previous_page.disabled = self.index == 0
+        self.next_page.disabled = self.index == len(self.pages) - 1
+
+    async def _show(self, interaction: discord.Interaction, step: int) -> None:
+        self.index = max(0, min(len(self.pages) - 1, self.index + step))
+        self._sync_buttons()
+        await interaction.response.edit_message(embed=self.pages[self.index], view=self)
+
+    @discord.ui.button(label="◀ Previous", style=discord.ButtonStyle.secondary)
+    async def previous_page(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await self._show(interaction, -1)
+
+    @discord.ui.button(label="Next ▶", style=discord.ButtonStyle.secondary)
+    async def next_page(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await self._show(interaction, +1)

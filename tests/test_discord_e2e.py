@@ -1,0 +1,227 @@
+"""The real discord.py bot against the fake Discord server: what users and moderators see,
+asserted on the exact requests the bot sent."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import edit_yaml
+from tests.discord_harness import Running, eventually, running_bot
+from tests.fake_discord import FakeDiscord
+
+CALLBACK = r"/interactions/\d+/[^/]+/callback"
+CHANNEL_MESSAGE = r"/channels/\d+/messages"
+FOLLOWUP = r"/webhooks/\d+/[^/]+"
+EPHEMERAL = 64
+NO_PINGS = {"parse": []}
+
+NEW_FACT = {
+    "id": "article_language",
+    "topic": "The article itself",
+    "answer": "The article quotes his Instagram post.",
+    "quotes": ["View this post on Instagram"],
+    "questions": ["is there an embedded instagram widget"],
+    "keywords": ["widget", "embedded"],
+}
+
+
+@pytest.fixture
+async def live(knowledge_copy: Path):
+    async with running_bot(knowledge_copy) as running:
+        yield running
+
+
+async def ask(server: FakeDiscord, question: str, **who) -> dict:
+    mark = await server.interact(server.slash("ask", {"question": question}, **who))
+    return (await server.wait_for_request("POST", CALLBACK, after=mark)).body
+
+
+async def reload_as(server: FakeDiscord, **who) -> tuple[dict, dict | None]:
+    mark = await server.interact(server.slash("reload", **who))
+    first = await server.wait_for_request("POST", CALLBACK, after=mark)
+    if first.body["type"] != 5:
+        return first.body, None
+    return first.body, (await server.wait_for_request("POST", FOLLOWUP, after=mark)).body
+
+
+async def test_startup_syncs_commands_to_the_configured_guild(live: Running):
+    commands = {c["name"]: c for c in live.server.commands[live.server.world.guild_id]}
+    assert set(commands) == {"ask", "topics", "source", "reload"}
+    assert int(commands["reload"]["default_member_permissions"]) == 1 << 5  # Manage Server
+    assert commands["ask"]["options"][0]["autocomplete"] is True
+
+
+async def test_ask_answers_with_embed_and_verbatim_quote(live: Running, knowledge):
+    body = await ask(live.server, "who got silver?")
+    assert body["type"] == 4
+    data = body["data"]
+    assert data["allowed_mentions"] == NO_PINGS
+    (embed,) = data["embeds"]
+    assert embed["title"] == "who got silver?"
+    assert "Rodgers Kwemoi won the silver medal" in embed["description"]
+    assert "> silver medalist Rodgers Kwemoi" in embed["description"]
+    assert "silver medalist Rodgers Kwemoi" in knowledge.article
+    assert embed["footer"]["text"].startswith("fact silver_medalist · confidence 100/100 · ")
+    assert knowledge.meta.title in embed["footer"]["text"]
+
+
+async def test_not_in_the_article(live: Running):
+    (embed,) = (await ask(live.server, "how old is he?"))["data"]["embeds"]
+    assert embed["description"] == "The article doesn't say how old he is."
+    assert embed["fields"][0]["name"] == "The article does cover, for example"
+
+
+async def test_ambiguous_offers_buttons_and_a_press_shows_that_answer(knowledge_copy: Path):
+    async with running_bot(knowledge_copy, ambiguity_margin=40) as live:
+        server = live.server
+        mark = await server.interact(server.slash("ask", {"question": "who got silver"}))
+        callback = await server.wait_for_request("POST", CALLBACK, after=mark)
+        assert callback.body["data"]["embeds"][0]["description"] == "Did you mean…"
+        buttons = callback.body["data"]["components"][0]["components"]
+        assert len(buttons) >= 2 and buttons[0]["label"] == "Who got silver?"
+        message = callback.response["resource"]["message"]
+
+        mark = await server.interact(server.button_press(message, buttons[0]["custom_id"]))
+        press = await server.wait_for_request("POST", CALLBACK, after=mark)
+        assert press.body["type"] == 7  # update the message in place
+        assert press.body["data"]["components"] == []
+        assert "> silver medalist Rodgers Kwemoi" in press.body["data"]["embeds"][0]["description"]
+
+
+async def test_someone_else_pressing_gets_a_private_answer(knowledge_copy: Path):
+    async with running_bot(knowledge_copy, ambiguity_margin=40) as live:
+        server = live.server
+        mark = await server.interact(server.slash("ask", {"question": "who got silver"}))
+        callback = await server.wait_for_request("POST", CALLBACK, after=mark)
+        message = callback.response["resource"]["message"]
+        custom_id = callback.body["data"]["components"][0]["components"][1]["custom_id"]
+        mark = await server.interact(server.button_press(message, custom_id, user_id="500000000000000099"))
+        press = await server.wait_for_request("POST", CALLBACK, after=mark)
+        assert press.body["type"] == 4 and press.body["data"]["flags"] == EPHEMERAL
+
+
+async def test_autocomplete_suggests_known_questions(live: Running):
+    mark = await live.server.interact(live.server.autocomplete("ask", "question", "who got br"))
+    body = (await live.server.wait_for_request("POST", CALLBACK, after=mark)).body
+    assert body["type"] == 8
+    choices = body["data"]["choices"]
+    assert 1 <= len(choices) <= 25
+    assert choices[0]["name"] == "Who got bronze?"
+    assert all(len(c["name"]) <= 100 and len(c["value"]) <= 100 for c in choices)
+
+
+async def test_mention_in_a_channel_is_answered_without_pinging(live: Running):
+    server = live.server
+    content = f"<@{server.world.bot_id}> who won bronze?"
+    mark = await server.send_message(server.message_payload(content, mention_bot=True))
+    reply = (await server.wait_for_request("POST", CHANNEL_MESSAGE, after=mark)).body
+    assert reply["allowed_mentions"] == {"parse": [], "replied_user": False}
+    assert str(reply["message_reference"]["channel_id"]) == server.world.channel_id
+    assert "Grant Fisher" in reply["embeds"][0]["description"]
+    assert reply["embeds"][0]["title"] == "who won bronze?"
+
+
+async def test_direct_message_is_answered(live: Running):
+    server = live.server
+    mark = await server.send_message(server.message_payload("what was his time in the 5k", dm=True))
+    reply = await server.wait_for_request("POST", CHANNEL_MESSAGE, after=mark)
+    assert "13:13.66" in reply.body["embeds"][0]["description"]
+
+
+async def test_channel_message_without_mention_and_bot_messages_are_ignored(live: Running):
+    server = live.server
+    mark = await server.send_message(server.message_payload("who won silver?"))
+    await server.send_message(server.message_payload(f"<@{server.world.bot_id}> who won silver?", mention_bot=True, bot=True))
+    await server.send_message(server.message_payload("who won bronze?", dm=True, bot=True))
+    await server.send_message(server.message_payload("what was his time?", dm=True))
+    reply = await server.wait_for_request("POST", CHANNEL_MESSAGE, after=mark)
+    assert "13:13.66" in reply.body["embeds"][0]["description"]
+    await asyncio.sleep(0.1)
+    assert sum(1 for r in server.requests[mark:] if r.method == "POST") == 1
+
+
+async def test_mention_syntax_and_markdown_in_a_question_are_escaped(live: Running):
+    body = await ask(live.server, "@everyone <@&400000000000000001> **who** got `silver`? @here")
+    assert body["data"]["allowed_mentions"] == NO_PINGS
+    title = body["data"]["embeds"][0]["title"]
+    assert "@everyone" not in title and "@here" not in title and "<@&" not in title
+    assert "\\*\\*who\\*\\*" in title and "\\`silver\\`" in title
+
+
+async def test_empty_mention_gets_help(live: Running):
+    server = live.server
+    mark = await server.send_message(server.message_payload(f"<@{server.world.bot_id}>", mention_bot=True))
+    reply = await server.wait_for_request("POST", CHANNEL_MESSAGE, after=mark)
+    assert "/ask" in reply.body["content"]
+
+
+async def test_topics_and_source(live: Running):
+    mark = await live.server.interact(live.server.slash("topics"))
+    topics = (await live.server.wait_for_request("POST", CALLBACK, after=mark)).body
+    assert topics["data"]["flags"] == EPHEMERAL
+    pages = topics["data"]["embeds"][0]
+    assert pages["title"] == "What I can answer" and pages["footer"]["text"].startswith("Page 1 of ")
+    assert topics["data"]["components"], "more topics than fit one page: previous/next buttons"
+    mark = await live.server.interact(live.server.slash("source"))
+    source = (await live.server.wait_for_request("POST", CALLBACK, after=mark)).body["data"]["embeds"][0]
+    assert "quoted word for word" in source["fields"][2]["value"]
+
+
+async def test_reload_by_moderator_reports_the_diff_and_serves_new_facts(live: Running, knowledge_copy: Path):
+    edit_yaml(knowledge_copy / "facts.yaml", lambda d: d["facts"].append(NEW_FACT))
+    first, followup = await reload_as(live.server, moderator=True)
+    assert first["data"]["flags"] == EPHEMERAL
+    embed = followup["embeds"][0]
+    assert embed["title"] == "Facts reloaded"
+    assert "added: article_language" in embed["description"] and "questions: 350 → 351" in embed["description"]
+    assert followup["flags"] == EPHEMERAL and followup["allowed_mentions"] == NO_PINGS
+    body = await ask(live.server, "is there an embedded instagram widget?")
+    assert "fact article_language" in body["data"]["embeds"][0]["footer"]["text"]
+
+
+async def test_reload_with_broken_files_reports_errors_and_keeps_old_facts(live: Running, knowledge_copy: Path):
+    edit_yaml(knowledge_copy / "facts.yaml", lambda d: d["facts"][10]["quotes"].__setitem__(0, "silver medalist Ronald Kwemoi"))
+    _, followup = await reload_as(live.server, manage_guild=True)
+    embed = followup["embeds"][0]
+    assert embed["title"].startswith("Reload refused: 1 problem(s). The previous facts are still being served.")
+    assert "facts.yaml: fact 'silver_medalist': quotes[0]: not found verbatim" in embed["description"]
+    body = await ask(live.server, "who got silver?")
+    assert "> silver medalist Rodgers Kwemoi" in body["data"]["embeds"][0]["description"]
+
+
+async def test_reload_refused_for_members_without_permission(live: Running, knowledge_copy: Path):
+    edit_yaml(knowledge_copy / "facts.yaml", lambda d: d["facts"].append(NEW_FACT))
+    first, followup = await reload_as(live.server)
+    assert followup is None
+    assert first["type"] == 4 and first["data"]["flags"] == EPHEMERAL
+    assert first["data"]["content"] == "Only moderators (Manage Server or a moderator role) can do that."
+    assert "article_language" not in live.client.store.current.knowledge.facts
+
+
+async def test_sighup_reloads(live: Running, knowledge_copy: Path):
+    edit_yaml(knowledge_copy / "facts.yaml", lambda d: d["facts"].append(NEW_FACT))
+    os.kill(os.getpid(), signal.SIGHUP)
+    await eventually(lambda: "article_language" in live.client.store.current.knowledge.facts)
+
+
+async def test_watch_reloads_when_a_knowledge_file_changes(knowledge_copy: Path):
+    async with running_bot(knowledge_copy, watch_debounce_seconds=0.05, watch=True) as live:
+        await asyncio.sleep(0.2)  # let the watcher start
+        edit_yaml(knowledge_copy / "facts.yaml", lambda d: d["facts"].append(NEW_FACT))
+        await eventually(lambda: "article_language" in live.client.store.current.knowledge.facts)
+
+
+async def test_cooldown_answers_spammers_privately(knowledge_copy: Path):
+    async with running_bot(knowledge_copy, cooldown_rate=2, cooldown_seconds=60) as live:
+        for _ in range(2):
+            assert (await ask(live.server, "who got gold?"))["data"]["embeds"]
+        body = await ask(live.server, "who got gold?")
+        assert body["data"]["flags"] == EPHEMERAL
+        assert body["data"]["content"].startswith("Slow down a little: try again in ")
+        other = await ask(live.server, "who got gold?", user_id="500000000000000077")
+        assert other["data"]["embeds"], "the limit is per user"
