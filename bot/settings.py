@@ -16,7 +16,7 @@ IdList = Annotated[list[int], NoDecode]
 class MatchSettings(BaseSettings):
     """How sure the matcher must be before it answers. Scores run from 0 to 100."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
     answer_threshold: float = Field(65.0, ge=0, le=100, description="Below this best score: not in the article.")
     ambiguity_margin: float = Field(3.0, ge=0, le=100, description="Runner-up this close to the best: ambiguous.")
