@@ -42,7 +42,7 @@ SYNONYMS_FILE = "synonyms.yaml"
 LEARNED_QUESTIONS_FILE = "learned_questions.yaml"
 KNOWLEDGE_FILES = (ARTICLE_META_FILE, FACTS_FILE, OUT_OF_SCOPE_FILE, SYNONYMS_FILE, LEARNED_QUESTIONS_FILE)
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_FILE_BYTES = 32 * 1024 * 1024  # far above any real article; stops a runaway file early
 
 SchemaT = TypeVar("SchemaT", bound=Schema)
 

@@ -1,0 +1,222 @@
+"""How fast factbot answers, and how the cost grows with the fact base.
+
+    python -m benchmarks.run                       # full run: article, 100 / 1,000 / 10,000 facts, end to end
+    python -m benchmarks.run --json results.json   # also write the figures as JSON
+    python -m benchmarks.run --sizes 50 --quick    # a quick smoke run (what the test suite does)
+
+Every figure is measured with time.perf_counter_ns. Each fact-base size is measured in a fresh
+child process so its load time is cold and its memory figure is its own. Every table also
+times a plain baseline (rapidfuzz.process.extractOne over all known questions with default
+settings) on the same questions, so the ratio holds even on a noisy machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_SET = ROOT / "tests" / "data" / "dev_questions.jsonl"
+AUTOCOMPLETE_LIMIT = 25
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def latency_ms(function: Callable[[str], Any], inputs: Iterable[str]) -> dict[str, float]:
+    samples = []
+    for item in inputs:
+        start = time.perf_counter_ns()
+        function(item)
+        samples.append((time.perf_counter_ns() - start) / 1e6)
+    return {"p50": percentile(samples, 0.5), "p99": percentile(samples, 0.99), "max": max(samples), "n": len(samples)}
+
+
+def resident_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def prefixes(questions: Iterable[str]) -> list[str]:
+    """What autocomplete sees while someone types: growing prefixes of real questions."""
+    typed = []
+    for question in questions:
+        typed.extend(question[:length] for length in (3, 8, 15, len(question)))
+    return typed
+
+
+def measure_fact_base(directory: Path, questions: list[str], load_seconds: float, rss_before: float) -> dict[str, Any]:
+    from rapidfuzz import process
+
+    from bot.answers import FactBot
+    from bot.knowledge import load_knowledge
+    from bot.settings import Settings
+
+    start = time.perf_counter_ns()
+    bot = FactBot(load_knowledge(directory), Settings(_env_file=None))
+    load_seconds = load_seconds or (time.perf_counter_ns() - start) / 1e9
+    rss_after = resident_mb()
+    all_questions = [q for fact in bot.knowledge.facts.values() for q in fact.questions]
+    bot.ask(questions[0])  # first call pays one-off lazy costs; it is measured by the start-up figure
+    return {
+        "facts": len(bot.knowledge.facts),
+        "phrasings": len(all_questions),
+        "load_s": load_seconds,
+        "rss_mb": rss_after - rss_before,
+        "match_ms": latency_ms(bot.ask, questions),
+        "baseline_extractone_ms": latency_ms(lambda q: process.extractOne(q, all_questions), questions),
+        "autocomplete_ms": latency_ms(lambda q: bot.suggest_questions(q, AUTOCOMPLETE_LIMIT), prefixes(questions[:100])),
+    }
+
+
+def child_measure_size(size: int, question_count: int) -> dict[str, Any]:
+    """Runs in a fresh process: generate, load cold, measure."""
+    from benchmarks.generate import sample_questions, write_knowledge
+
+    rss_before = resident_mb()
+    with tempfile.TemporaryDirectory() as folder:
+        facts = write_knowledge(Path(folder) / "knowledge", size)
+        questions = sample_questions(facts, question_count)
+        import bot.answers  # noqa: F401  (imports are not part of the fact base's cost)
+
+        rss_before = resident_mb()
+        return measure_fact_base(Path(folder) / "knowledge", questions, 0.0, rss_before)
+
+
+def run_child(size: int, question_count: int) -> dict[str, Any]:
+    output = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--child-size", str(size), "--questions", str(question_count)],
+        capture_output=True, text=True, check=True, cwd=ROOT,
+    ).stdout
+    return json.loads(output)
+
+
+def measure_article() -> dict[str, Any]:
+    from bot.settings import Settings
+
+    questions = [json.loads(line)["q"] for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rss_before = resident_mb()
+    return measure_fact_base(Settings(_env_file=None).knowledge_dir, questions, 0.0, rss_before)
+
+
+def measure_start_up(runs: int) -> dict[str, float]:
+    """Fresh `factbot ask` processes: interpreter start, imports, load, validate, first answer."""
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter_ns()
+        subprocess.run([sys.executable, "-m", "bot", "ask", "--json", "who won silver?"], capture_output=True, check=True, cwd=ROOT)
+        samples.append((time.perf_counter_ns() - start) / 1e9)
+    code = (
+        "import time; t=time.perf_counter_ns();"
+        "from bot.knowledge import load_knowledge; from bot.answers import FactBot; from bot.settings import Settings;"
+        "s=Settings(_env_file=None); i=time.perf_counter_ns(); b=FactBot(load_knowledge(s.knowledge_dir), s);"
+        "l=time.perf_counter_ns(); b.ask('who won silver?'); a=time.perf_counter_ns();"
+        "print((i-t)/1e9, (l-i)/1e9, (a-l)/1e9)"
+    )
+    imports, load, first = (float(x) for x in subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout.split())
+    return {"process_to_first_answer_s": statistics.median(samples), "imports_s": imports,
+            "load_validate_s": load, "first_answer_s": first}
+
+
+async def measure_end_to_end(sequential: int, concurrent_users: int, per_user: int) -> dict[str, Any]:
+    """Gateway event in -> reply recorded by the Discord-compatible test server, on loopback."""
+    from tests.discord_harness import running_bot
+
+    callback = r"/interactions/\d+/[^/]+/callback"
+    knowledge = ROOT / "knowledge"
+    async with running_bot(knowledge, cooldown_rate=10_000, cooldown_seconds=1) as live:
+        server = live.server
+        samples = []
+        for index in range(sequential):
+            start = time.perf_counter_ns()
+            mark = await server.interact(server.slash("ask", {"question": "who got silver?"}, user_id=str(10**17 + index)))
+            await server.wait_for_request("POST", callback, after=mark)
+            samples.append((time.perf_counter_ns() - start) / 1e6)
+
+        async def asker(user: int) -> None:
+            for _ in range(per_user):
+                await server.interact(server.slash("ask", {"question": "what was his time in the 5k"}, user_id=str(2 * 10**17 + user)))
+
+        before = sum(1 for r in server.requests if r.method == "POST" and "/callback" in r.path)
+        expected = before + concurrent_users * per_user
+        start = time.perf_counter_ns()
+        await asyncio.gather(*(asker(user) for user in range(concurrent_users)))
+        await server.wait_for(lambda: sum(1 for r in server.requests if r.method == "POST" and "/callback" in r.path) >= expected, timeout=120)
+        elapsed = (time.perf_counter_ns() - start) / 1e9
+    return {
+        "event_to_reply_ms": {"p50": percentile(samples, 0.5), "p99": percentile(samples, 0.99), "max": max(samples), "n": len(samples)},
+        "concurrent_users": concurrent_users,
+        "answers": concurrent_users * per_user,
+        "answers_per_s": concurrent_users * per_user / elapsed,
+    }
+
+
+def format_row(name: str, result: dict[str, Any]) -> str:
+    match, base, auto = result["match_ms"], result["baseline_extractone_ms"], result["autocomplete_ms"]
+    ratio = base["p50"] / match["p50"] if match["p50"] else float("nan")
+    return (
+        f"| {name} | {result['facts']:,} | {result['load_s']:.2f} | {match['p50']:.3f} | {match['p99']:.3f} | {match['max']:.2f} "
+        f"| {base['p50']:.3f} / {base['p99']:.3f} | {ratio:.1f}× | {auto['p50']:.2f} / {auto['p99']:.2f} | {result['rss_mb']:.0f} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100,1000,10000", help="comma-separated generated fact-base sizes")
+    parser.add_argument("--questions", type=int, default=500, help="questions timed per generated size")
+    parser.add_argument("--quick", action="store_true", help="small counts, for a smoke test")
+    parser.add_argument("--json", type=Path, help="also write all figures to this JSON file")
+    parser.add_argument("--child-size", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child_size is not None:
+        print(json.dumps(child_measure_size(args.child_size, args.questions)))
+        return
+
+    sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    question_count = 50 if args.quick else args.questions
+    results: dict[str, Any] = {
+        "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
+        "start_up": measure_start_up(1 if args.quick else 5),
+        "article": measure_article(),
+        "generated": {str(size): run_child(size, question_count) for size in sizes},
+        "end_to_end": asyncio.run(measure_end_to_end(20 if args.quick else 200, 5 if args.quick else 50, 2 if args.quick else 20)),
+    }
+
+    start_up = results["start_up"]
+    print(f"Machine: {results['machine']['platform']}, Python {results['machine']['python']}, {results['machine']['cpus']} CPUs\n")
+    print(f"Start-up to first answer (fresh `factbot ask` process): {start_up['process_to_first_answer_s']:.2f} s "
+          f"(imports {start_up['imports_s']:.2f} s, load + validate {start_up['load_validate_s']:.3f} s, "
+          f"first answer {start_up['first_answer_s'] * 1000:.1f} ms)\n")
+    print("| fact base | facts | load s | match p50 ms | p99 ms | max ms | baseline extractOne p50 / p99 ms | baseline ÷ factbot (p50) | autocomplete p50 / p99 ms | RSS MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    print(format_row("article (dev set)", results["article"]))
+    for size, result in results["generated"].items():
+        print(format_row(f"generated {int(size):,}", result))
+    e2e = results["end_to_end"]
+    print(f"\nEnd to end through the test server: event → reply p50 {e2e['event_to_reply_ms']['p50']:.1f} ms, "
+          f"p99 {e2e['event_to_reply_ms']['p99']:.1f} ms; {e2e['answers_per_s']:.0f} answers/s with "
+          f"{e2e['concurrent_users']} concurrent askers ({e2e['answers']} answers).")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
