@@ -6,6 +6,7 @@ This is the one entry point the command line, the Discord bot and the tests shar
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,8 @@ from bot.normalize import fold
 from bot.settings import MatchSettings
 
 AMBIGUOUS_CHOICES = 3
+# Autocomplete ranks the phrasings of this many likely facts against what has been typed.
+AUTOCOMPLETE_FACTS = 30
 
 
 @dataclass(frozen=True)
@@ -68,9 +71,10 @@ class FactBot:
         self.knowledge = knowledge
         self.settings = settings
         self.matcher = Matcher(knowledge, settings)
-        # Autocomplete scores what is typed against every known phrasing, so fold them once.
-        self._phrasings = list(dict.fromkeys(q for fact in knowledge.facts.values() for q in fact.questions))
-        self._folded_phrasings = [fold(question) for question in self._phrasings]
+        # Autocomplete compares folded text; fold every known phrasing once, not on every keystroke.
+        self._folded_questions = {
+            fact.id: [(fold(question), question) for question in fact.questions] for fact in knowledge.facts.values()
+        }
 
     def ask(self, question: str) -> Reply:
         problem = self._refusal(question)
@@ -85,12 +89,13 @@ class FactBot:
 
     def suggest_questions(self, typed: str, limit: int = 25) -> list[str]:
         """Known questions closest to what has been typed so far, best first."""
-        typed = fold(typed[: self.settings.max_question_chars]).strip()
-        if not typed:
-            first_per_fact = [fact.questions[0] for fact in self.knowledge.facts.values()]
-            return first_per_fact[:limit]
-        found = process.extract(typed, self._folded_phrasings, scorer=fuzz.WRatio, limit=limit, score_cutoff=40)
-        return [self._phrasings[index] for _, _, index in found]
+        typed = typed[: self.settings.max_question_chars]
+        fact_ids = self.matcher.likely_facts(typed, AUTOCOMPLETE_FACTS)
+        if not fact_ids:
+            return [fact.questions[0] for fact in itertools.islice(self.knowledge.facts.values(), limit)]
+        phrasings = [pair for fact_id in fact_ids for pair in self._folded_questions[fact_id]]
+        found = process.extract(fold(typed), [folded for folded, _ in phrasings], scorer=fuzz.WRatio, limit=limit)
+        return [phrasings[index][1] for _, _, index in found]
 
     def answer_with(self, fact_id: str, question: str, score: float = 100.0) -> Reply:
         """The reply for a known fact: used for a clear match and for a "Did you mean" pick."""

@@ -44,6 +44,9 @@ KNOWLEDGE_FILES = (ARTICLE_META_FILE, FACTS_FILE, OUT_OF_SCOPE_FILE, SYNONYMS_FI
 
 MAX_FILE_BYTES = 32 * 1024 * 1024  # far above any real article; stops a runaway file early
 
+# libyaml's loader is many times faster than the pure-Python one and accepts the same documents.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 SchemaT = TypeVar("SchemaT", bound=Schema)
 
 
@@ -157,7 +160,7 @@ def _read_yaml(directory: Path, name: str, problems: _ProblemList, *, required: 
     if text is None:
         return None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -17,9 +17,12 @@ or an out-of-scope intent on top means the article doesn't say.
 
 from __future__ import annotations
 
+import bisect
 import heapq
+import itertools
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -39,6 +42,9 @@ QUESTION_WORD_WEIGHT_CAP = 1.5
 MIN_TYPO_CORRECTION_LENGTH = 4
 MIN_STEM_SHARE = 0.6
 SIMILARITY_CANDIDATES = 40
+# How many intents a question is scored against at most (all of them in a fact base this small or smaller).
+CANDIDATE_BUDGET = 1500
+PREFIX_EXPANSIONS = 30
 # A question naming a person the intent is not about is about someone else...
 OTHER_ENTITY_PENALTY = 0.7
 # ...and one asking "when" of an intent nobody asks "when" of wants another kind of answer.
@@ -98,6 +104,7 @@ class Matcher:
         count = max(len(self._intents), 1)
         self._weights = {token: math.log1p(count / len(ids)) for token, ids in self._postings.items()}
         self._unknown_weight = math.log1p(count / UNKNOWN_WORD_DF)
+        self._sorted_vocabulary = sorted(self._postings)
         # Spellings a misspelt or inflected word may be corrected to, and the token each means.
         self._spellings = {
             word: canonical
@@ -150,22 +157,33 @@ class Matcher:
         weight = self._weights.get(token, self._unknown_weight)
         return min(weight, QUESTION_WORD_WEIGHT_CAP) if token in QUESTION_WORDS else weight
 
-    def _coverages(self, question_tokens: list[str]) -> dict[str, float]:
-        total = sum(self._weight(token) for token in question_tokens)
-        covered: dict[str, float] = defaultdict(float)
-        for token in question_tokens:
-            weight = self._weight(token)
-            for intent_id in self._postings.get(token, ()):
-                intent = self._intents[intent_id]
-                covered[intent_id] += weight if token in intent.vocabulary else weight * ANSWER_ONLY_CREDIT
-        return {intent_id: value / total for intent_id, value in covered.items()}
+    def _candidates(self, tokens: Iterable[str]) -> set[str]:
+        """Intents sharing a word with the question, found through its rarest words first.
+        A common word adds little to any score, so it widens the search only while the
+        candidates stay within budget (the first, rarest word fills it on its own if it must)."""
+        postings = sorted((self._postings[token] for token in tokens if token in self._postings), key=len)
+        candidates: set[str] = set()
+        for ids in postings:
+            if candidates and len(candidates) + len(ids) > CANDIDATE_BUDGET:
+                break
+            candidates.update(itertools.islice(ids, CANDIDATE_BUDGET))
+        return candidates
 
-    def _similarity(self, question_tokens: frozenset[str], intent: _Intent) -> float:
+    def _coverage(self, weights: dict[str, float], intent: _Intent) -> float:
+        covered = 0.0
+        for token, weight in weights.items():
+            if token in intent.vocabulary:
+                covered += weight
+            elif token in intent.answer_vocabulary:
+                covered += weight * ANSWER_ONLY_CREDIT
+        return covered / sum(weights.values())
+
+    def _similarity(self, weights: dict[str, float], intent: _Intent) -> float:
         """Weighted Dice overlap with the intent's closest phrasing, 0 to 1."""
-        question_weight = sum(self._weight(token) for token in question_tokens)
+        question_weight = sum(weights.values())
         best = 0.0
         for phrasing in intent.phrasings:
-            shared = sum(self._weight(token) for token in question_tokens & phrasing)
+            shared = sum(weights[token] for token in phrasing if token in weights)
             if shared:
                 total = question_weight + sum(self._weight(token) for token in phrasing)
                 best = max(best, 2 * shared / total)
@@ -176,18 +194,48 @@ class Matcher:
         question_tokens = self.question_tokens(question)
         if not question_tokens:
             return []
-        coverages = self._coverages(question_tokens)
+        weights = {token: self._weight(token) for token in question_tokens}
+        coverages = {
+            intent_id: self._coverage(weights, self._intents[intent_id]) for intent_id in self._candidates(question_tokens)
+        }
         question_set = frozenset(question_tokens)
         shortlist = heapq.nlargest(SIMILARITY_CANDIDATES, coverages.items(), key=lambda item: item[1])
         scored = []
         for intent_id, coverage in shortlist:
             intent = self._intents[intent_id]
-            similarity = self._similarity(question_set, intent)
+            similarity = self._similarity(weights, intent)
             value = 100 * (COVERAGE_WEIGHT * coverage + SIMILARITY_WEIGHT * similarity)
             value *= self._penalty(question_set, intent)
             scored.append(Scored(intent_id, round(value, 1), intent.is_fact))
         scored.sort(key=lambda item: item.score, reverse=True)
         return scored
+
+    def likely_facts(self, typed: str, limit: int) -> list[str]:
+        """Facts a partly typed question is heading for; its last word may be unfinished."""
+        tokens = self._canonical(typed)
+        if not tokens:
+            return []
+        weights = {token: self._weight(token) for token in tokens}
+        endings = [] if typed[-1:].isspace() else self._words_starting_with(tokens[-1])
+        candidates = self._candidates([*tokens, *endings])
+        ending_weights = {word: self._weight(word) for word in endings}
+
+        def closeness(intent_id: str) -> float:
+            vocabulary = self._intents[intent_id].vocabulary
+            shared = sum(weight for token, weight in weights.items() if token in vocabulary)
+            return shared + max((w for word, w in ending_weights.items() if word in vocabulary), default=0.0)
+
+        facts = (intent_id for intent_id in candidates if self._intents[intent_id].is_fact)
+        return heapq.nlargest(limit, facts, key=closeness)
+
+    def _words_starting_with(self, prefix: str) -> list[str]:
+        start = bisect.bisect_left(self._sorted_vocabulary, prefix)
+        words = []
+        for word in itertools.islice(self._sorted_vocabulary, start, start + PREFIX_EXPANSIONS):
+            if not word.startswith(prefix):
+                break
+            words.append(word)
+        return words
 
     def match(self, question: str) -> MatchResult:
         scored = self.score(question)
