@@ -89,13 +89,15 @@ def write_knowledge(directory: Path, fact_count: int, seed: int = 7) -> list[Gen
     return facts
 
 
-def sample_questions(facts: list[GeneratedFact], count: int, seed: int = 11) -> list[str]:
-    """Questions as users type them: known phrasings, reworded, misspelt, and off-topic ones."""
+def sample_questions(facts: list[GeneratedFact], count: int, seed: int = 11) -> list[tuple[str, str | None]]:
+    """Questions as users type them: known phrasings, reworded, misspelt, and off-topic ones,
+    each with the fact that answers it (None for off-topic)."""
     rng = random.Random(seed)
-    questions = []
+    questions: list[tuple[str, str | None]] = []
     for _ in range(count):
         fact = rng.choice(facts)
         question = rng.choice(fact.questions)
+        expected: str | None = fact.id
         style = rng.random()
         if style < 0.3:
             question = question.replace("what was", "tell me").replace("did", "has")
@@ -104,5 +106,6 @@ def sample_questions(facts: list[GeneratedFact], count: int, seed: int = 11) -> 
             question = question[:cut] + question[cut + 1 :]
         elif style < 0.6:
             question = f"how old is {fact.sentence.split(', ')[1].split()[0]} and who is their coach"
-        questions.append(question)
+            expected = None
+        questions.append((question, expected))
     return questions

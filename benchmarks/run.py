@@ -61,7 +61,16 @@ def prefixes(questions: Iterable[str]) -> list[str]:
     return typed
 
 
-def measure_fact_base(directory: Path, questions: list[str], load_seconds: float, rss_before: float) -> dict[str, Any]:
+def answered_as_labelled(bot: Any, labelled: list[tuple[str, str | None]]) -> float:
+    """Share of questions answered with the labelled fact, or refused when labelled None."""
+    right = 0
+    for question, expected in labelled:
+        reply = bot.ask(question)
+        right += (reply.fact.id == expected) if reply.matched else expected is None
+    return right / len(labelled)
+
+
+def measure_fact_base(directory: Path, labelled: list[tuple[str, str | None]], rss_before: float) -> dict[str, Any]:
     from rapidfuzz import process
 
     from bot.answers import FactBot
@@ -70,7 +79,8 @@ def measure_fact_base(directory: Path, questions: list[str], load_seconds: float
 
     start = time.perf_counter_ns()
     bot = FactBot(load_knowledge(directory), Settings(_env_file=None))
-    load_seconds = load_seconds or (time.perf_counter_ns() - start) / 1e9
+    load_seconds = (time.perf_counter_ns() - start) / 1e9
+    questions = [question for question, _ in labelled]
     rss_after = resident_mb()
     all_questions = [q for fact in bot.knowledge.facts.values() for q in fact.questions]
     bot.ask(questions[0])  # first call pays one-off lazy costs; it is measured by the start-up figure
@@ -78,6 +88,7 @@ def measure_fact_base(directory: Path, questions: list[str], load_seconds: float
         "facts": len(bot.knowledge.facts),
         "phrasings": len(all_questions),
         "load_s": load_seconds,
+        "correct": answered_as_labelled(bot, labelled),
         "rss_mb": rss_after - rss_before,
         "match_ms": latency_ms(bot.ask, questions),
         "baseline_extractone_ms": latency_ms(lambda q: process.extractOne(q, all_questions), questions),
@@ -89,14 +100,12 @@ def child_measure_size(size: int, question_count: int) -> dict[str, Any]:
     """Runs in a fresh process: generate, load cold, measure."""
     from benchmarks.generate import sample_questions, write_knowledge
 
-    rss_before = resident_mb()
     with tempfile.TemporaryDirectory() as folder:
         facts = write_knowledge(Path(folder) / "knowledge", size)
-        questions = sample_questions(facts, question_count)
+        labelled = sample_questions(facts, question_count)
         import bot.answers  # noqa: F401  (imports are not part of the fact base's cost)
 
-        rss_before = resident_mb()
-        return measure_fact_base(Path(folder) / "knowledge", questions, 0.0, rss_before)
+        return measure_fact_base(Path(folder) / "knowledge", labelled, resident_mb())
 
 
 def run_child(size: int, question_count: int) -> dict[str, Any]:
@@ -110,9 +119,9 @@ def run_child(size: int, question_count: int) -> dict[str, Any]:
 def measure_article() -> dict[str, Any]:
     from bot.settings import Settings
 
-    questions = [json.loads(line)["q"] for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
-    rss_before = resident_mb()
-    return measure_fact_base(Settings(_env_file=None).knowledge_dir, questions, 0.0, rss_before)
+    rows = [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    labelled = [(row["q"], row["fact"]) for row in rows]
+    return measure_fact_base(Settings(_env_file=None).knowledge_dir, labelled, resident_mb())
 
 
 def measure_start_up(runs: int) -> dict[str, float]:
@@ -172,7 +181,7 @@ def format_row(name: str, result: dict[str, Any]) -> str:
     match, base, auto = result["match_ms"], result["baseline_extractone_ms"], result["autocomplete_ms"]
     ratio = base["p50"] / match["p50"] if match["p50"] else float("nan")
     return (
-        f"| {name} | {result['facts']:,} | {result['load_s']:.2f} | {match['p50']:.3f} | {match['p99']:.3f} | {match['max']:.2f} "
+        f"| {name} | {result['facts']:,} | {result['load_s']:.2f} | {result['correct']:.0%} | {match['p50']:.3f} | {match['p99']:.3f} | {match['max']:.2f} "
         f"| {base['p50']:.3f} / {base['p99']:.3f} | {ratio:.1f}× | {auto['p50']:.2f} / {auto['p99']:.2f} | {result['rss_mb']:.0f} |"
     )
 
@@ -205,8 +214,8 @@ def main() -> None:
     print(f"Start-up to first answer (fresh `factbot ask` process): {start_up['process_to_first_answer_s']:.2f} s "
           f"(imports {start_up['imports_s']:.2f} s, load + validate {start_up['load_validate_s']:.3f} s, "
           f"first answer {start_up['first_answer_s'] * 1000:.1f} ms)\n")
-    print("| fact base | facts | load s | match p50 ms | p99 ms | max ms | baseline extractOne p50 / p99 ms | baseline ÷ factbot (p50) | autocomplete p50 / p99 ms | RSS MB |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| fact base | facts | load s | correct | match p50 ms | p99 ms | max ms | baseline extractOne p50 / p99 ms | baseline ÷ factbot (p50) | autocomplete p50 / p99 ms | RSS MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     print(format_row("article (dev set)", results["article"]))
     for size, result in results["generated"].items():
         print(format_row(f"generated {int(size):,}", result))
