@@ -205,9 +205,14 @@ class FakeDiscord:
         recorded = RecordedRequest(request.method, path, dict(request.query), body)
         fault = self._take_fault(request.method, path)
         if fault is not None:
-            headers = {"Retry-After": str(fault.body.get("retry_after", 1))} if fault.status == 429 else {}
+            headers = {}
             if fault.status == 429:
-                headers["X-RateLimit-Scope"] = "user"
+                # Discord's own 429s come through its proxy ("Via"); discord.py treats a 429 without
+                # it as a Cloudflare ban and gives up instead of waiting.
+                retry_after = str(fault.body["retry_after"])
+                headers = {"Via": "1.1 google", "Retry-After": retry_after, "X-RateLimit-Scope": "user",
+                           "X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset-After": retry_after,
+                           "X-RateLimit-Bucket": "fake-bucket"}
             response = json_response(fault.body, status=fault.status, headers=headers)
         else:
             response = await handler(request)
