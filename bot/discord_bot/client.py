@@ -48,6 +48,7 @@ class FactBotClient(commands.AutoShardedBot):
             shard_count=settings.shard_count or 1,
             shard_ids=settings.shard_ids or None,
             help_command=None,
+            max_messages=None,  # answers never look back at earlier messages: no message cache
         )
         self.settings = settings
         self.store = store
