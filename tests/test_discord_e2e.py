@@ -153,6 +153,11 @@ async def test_mention_syntax_and_markdown_in_a_question_are_escaped(live: Runni
     assert "\\*\\*who\\*\\*" in title and "\\`silver\\`" in title
 
 
+async def test_format_syntax_in_a_question_is_shown_literally(live: Running):
+    title = (await ask(live.server, "{0} %s %(x)d {question!r} {.__class__}"))["data"]["embeds"][0]["title"]
+    assert title == "{0} %s %(x)d {question!r} {.\\_\\_class\\_\\_}"
+
+
 async def test_empty_mention_gets_help(live: Running):
     server = live.server
     mark = await server.send_message(server.message_payload(f"<@{server.world.bot_id}>", mention_bot=True))
