@@ -4,12 +4,20 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import os
+
 import pytest
 import yaml
+from hypothesis import settings as hypothesis_settings
 
 from bot.answers import FactBot
 from bot.knowledge import Knowledge, load_knowledge
 from bot.settings import PROJECT_ROOT, Settings
+
+# CI replays the same examples on every run so a landing never depends on luck; locally each run explores new ones.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
 DATA_DIR = Path(__file__).parent / "data"
