@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -15,7 +16,9 @@ from bot.answers import FactBot, Reply
 from bot.evaluation import EvaluationFileError, evaluate, read_labelled_questions
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.matcher import Outcome
+from bot.question_log import QuestionLog, SchemaTooNew, Source, Stats
 from bot.settings import Settings
+from bot.teaching import TeachStatus, teach
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 CHAT_QUIT_WORDS = {"quit", "exit", "bye", ":q"}
@@ -75,8 +78,17 @@ def command_ask(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _open_log(settings: Settings) -> QuestionLog:
+    try:
+        return QuestionLog(settings.database_path, retention_days=settings.retention_days, hash_user_ids=settings.hash_user_ids)
+    except (SchemaTooNew, sqlite3.Error) as error:
+        raise CommandError(f"cannot open the question log {settings.database_path}: {error}") from error
+
+
 def command_chat(args: argparse.Namespace) -> int:
-    bot = _load_bot(_settings())
+    settings = _settings()
+    bot = _load_bot(settings)
+    question_log = _open_log(settings)
     meta = bot.knowledge.meta
     print(f"factbot: ask me about “{meta.title}”. Type 'topics' for what I know, 'quit' to leave.")
     while True:
@@ -90,7 +102,10 @@ def command_chat(args: argparse.Namespace) -> int:
         if question.strip().casefold() == "topics":
             print(format_topics(bot))
             continue
-        print(format_reply(bot.ask(question)), end="\n\n")
+        reply = bot.ask(question)
+        if question.strip():
+            question_log.record(reply, Source.CLI)
+        print(format_reply(reply), end="\n\n")
 
 
 def format_topics(bot: FactBot) -> str:
@@ -134,6 +149,50 @@ def command_eval(args: argparse.Namespace) -> int:
     return EXIT_INVALID if below_bar else EXIT_OK
 
 
+def command_unanswered(args: argparse.Namespace) -> int:
+    settings = _settings()
+    groups = _open_log(settings).unanswered(args.days, _load_bot(settings).question_key)
+    if not groups:
+        print(f"No unanswered, ambiguous or voted-down questions in the last {args.days} days.")
+    for group in groups:
+        print(f"{group.count:5d} × {group.question!r}  ({', '.join(group.outcomes)})")
+    return EXIT_OK
+
+
+def command_teach(args: argparse.Namespace) -> int:
+    settings = _settings()
+    result = teach(settings.knowledge_dir, args.question, args.fact_id, move=args.move)
+    print(result.describe())
+    if result.status is TeachStatus.BELONGS_ELSEWHERE and not result.other_is_hand_written:
+        print("Run again with --move to move it.")
+    if result.status is not TeachStatus.TAUGHT:
+        return EXIT_OK if result.status is TeachStatus.ALREADY_KNOWN else EXIT_INVALID
+    print("The bot now answers:\n" + format_reply(_load_bot(settings).ask(args.question)))
+    print("A running bot picks this up on /reload, SIGHUP or --watch.")
+    return EXIT_OK
+
+
+def command_stats(args: argparse.Namespace) -> int:
+    stats = _open_log(_settings()).stats(args.days)
+    print(format_stats(stats))
+    if args.chart:
+        from bot.charts import stats_chart_png
+
+        Path(args.chart).write_bytes(stats_chart_png(stats))
+        print(f"chart written to {args.chart}")
+    return EXIT_OK
+
+
+def format_stats(stats: Stats) -> str:
+    lines = [f"Last {stats.days} days: {stats.total} questions"]
+    for outcome in (Outcome.ANSWERED, Outcome.AMBIGUOUS, Outcome.NOT_FOUND):
+        lines.append(f"  {outcome.value:<10} {stats.by_outcome.get(outcome.value, 0):6d}  {stats.rate(outcome.value):6.1%}")
+    if stats.facts:
+        lines.append("Top facts (answers, 👍, 👎):")
+        lines.extend(f"  {f.fact_id:<28} {f.answers:5d} {f.up:4d} {f.down:4d}" for f in stats.facts[:10])
+    return "\n".join(lines)
+
+
 def command_run(args: argparse.Namespace) -> int:
     from bot.discord_bot.runner import run_bot  # discord.py is only imported when it is needed
 
@@ -161,6 +220,21 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument("--min-accuracy", type=float, default=0.0, help="exit 1 below this in-scope accuracy")
     evaluation.add_argument("--min-rejection", type=float, default=0.0, help="exit 1 below this rejection rate")
     evaluation.set_defaults(handler=command_eval)
+
+    unanswered = commands.add_parser("unanswered", help="questions the bot could not answer, grouped")
+    unanswered.add_argument("--days", type=int, default=7)
+    unanswered.set_defaults(handler=command_unanswered)
+
+    teaching = commands.add_parser("teach", help="add a question as a new phrasing of a fact")
+    teaching.add_argument("question")
+    teaching.add_argument("fact_id")
+    teaching.add_argument("--move", action="store_true", help="move it from the fact it was taught to before")
+    teaching.set_defaults(handler=command_teach)
+
+    stats = commands.add_parser("stats", help="questions asked, answer rates, top facts and votes")
+    stats.add_argument("--days", type=int, default=30)
+    stats.add_argument("--chart", help="also write a PNG chart to this file")
+    stats.set_defaults(handler=command_stats)
 
     run = commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
     run.add_argument("--watch", action="store_true", help="reload when a knowledge file changes")

@@ -138,7 +138,11 @@ class _ProblemList(list[Problem]):
         self.append(Problem(file, message, item, field))
 
 
-def _read_text(directory: Path, name: str, problems: _ProblemList, *, required: bool) -> str | None:
+def _read_text(
+    directory: Path, name: str, problems: _ProblemList, *, required: bool, overrides: Mapping[str, str]
+) -> str | None:
+    if name in overrides:  # a proposed new version of the file, validated before it is written
+        return overrides[name]
     path = directory / name
     if not path.is_file():
         if required:
@@ -155,8 +159,10 @@ def _read_text(directory: Path, name: str, problems: _ProblemList, *, required: 
         return None
 
 
-def _read_yaml(directory: Path, name: str, problems: _ProblemList, *, required: bool) -> Any:
-    text = _read_text(directory, name, problems, required=required)
+def _read_yaml(
+    directory: Path, name: str, problems: _ProblemList, *, required: bool, overrides: Mapping[str, str]
+) -> Any:
+    text = _read_text(directory, name, problems, required=required, overrides=overrides)
     if text is None:
         return None
     try:
@@ -243,7 +249,8 @@ def _validate_entries(
     return valid
 
 
-def _question_key(question: str) -> str:
+def question_key(question: str) -> str:
+    """The form in which two phrasings count as the same question."""
     return re.sub(r"\W+", " ", fold(question)).strip()
 
 
@@ -272,7 +279,7 @@ def _check_unique_questions(
     owner: dict[str, tuple[str, str]] = {}
     for file, entry_id, questions in entries:
         for index, question in enumerate(questions):
-            key = _question_key(question)
+            key = question_key(question)
             if not key:
                 problems.add(file, "has no words", entry_id, f"questions[{index}]")
                 continue
@@ -292,28 +299,33 @@ def _raw_ids(name: str, raw: Any, key: str) -> Iterator[tuple[str, str]]:
             yield name, entry["id"]
 
 
-def load_knowledge(directory: Path | str) -> Knowledge:
-    """Read and validate a knowledge folder. Raises ``KnowledgeError`` listing every problem."""
+def load_knowledge(directory: Path | str, overrides: Mapping[str, str] | None = None) -> Knowledge:
+    """Read and validate a knowledge folder. Raises ``KnowledgeError`` listing every problem.
+
+    ``overrides`` maps file names to text used instead of the files on disk, so a change can be
+    validated together with everything else before it is written.
+    """
     directory = Path(directory)
+    overrides = overrides or {}
     problems = _ProblemList()
     if not directory.is_dir():
         raise KnowledgeError([Problem(str(directory), "is not a folder")])
 
-    meta = _validate(ArticleMeta, ARTICLE_META_FILE, _read_yaml(directory, ARTICLE_META_FILE, problems, required=True), problems)
-    raw_facts = _read_yaml(directory, FACTS_FILE, problems, required=True)
+    def read_yaml(name: str, *, required: bool = False) -> Any:
+        return _read_yaml(directory, name, problems, required=required, overrides=overrides)
+
+    meta = _validate(ArticleMeta, ARTICLE_META_FILE, read_yaml(ARTICLE_META_FILE, required=True), problems)
+    raw_facts = read_yaml(FACTS_FILE, required=True)
     fact_specs = _validate_entries(FactSpec, FACTS_FILE, raw_facts, "facts", problems, required=True)
-    raw_oos = _read_yaml(directory, OUT_OF_SCOPE_FILE, problems, required=False)
+    raw_oos = read_yaml(OUT_OF_SCOPE_FILE)
     oos_specs = _validate_entries(OutOfScopeSpec, OUT_OF_SCOPE_FILE, raw_oos, "out_of_scope", problems, required=False)
-    synonyms_file = _validate(SynonymsFile, SYNONYMS_FILE, _read_yaml(directory, SYNONYMS_FILE, problems, required=False), problems)
-    learned_file = _validate(
-        LearnedQuestionsFile, LEARNED_QUESTIONS_FILE,
-        _read_yaml(directory, LEARNED_QUESTIONS_FILE, problems, required=False), problems,
-    )
+    synonyms_file = _validate(SynonymsFile, SYNONYMS_FILE, read_yaml(SYNONYMS_FILE), problems)
+    learned_file = _validate(LearnedQuestionsFile, LEARNED_QUESTIONS_FILE, read_yaml(LEARNED_QUESTIONS_FILE), problems)
 
     article: str | None = None
     article_name = meta.file if meta else "article.txt"
     if meta is not None and _article_path(directory, meta, problems):
-        article = _read_text(directory, meta.file, problems, required=True)
+        article = _read_text(directory, meta.file, problems, required=True, overrides=overrides)
         if article is not None and not article.strip():
             problems.add(meta.file, "the article is empty")
             article = None

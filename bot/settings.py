@@ -39,6 +39,9 @@ class Settings(MatchSettings):
     watch_debounce_seconds: float = Field(1.0, ge=0)
     shard_count: int | None = Field(None, ge=1)
     shard_ids: IdList = []
+    database_path: Path = PROJECT_ROOT / "data" / "factbot.sqlite3"
+    retention_days: int = Field(90, ge=1, description="Logged questions older than this are deleted.")
+    hash_user_ids: bool = Field(False, description="Store a salted hash of askers' ids, for per-user counts.")
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
 

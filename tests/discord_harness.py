@@ -13,6 +13,7 @@ import yarl
 
 from bot.discord_bot.client import FactBotClient
 from bot.discord_bot.runner import point_at_discord_endpoints
+from bot.question_log import QuestionLog
 from bot.settings import Settings
 from bot.store import KnowledgeStore
 from tests.fake_discord import FakeDiscord
@@ -36,7 +37,8 @@ class Running:
 
 def settings_for(server: FakeDiscord, knowledge_dir: Path, **overrides) -> Settings:
     env = {key.lower(): value for key, value in server.environment().items()}
-    return Settings(_env_file=None, knowledge_dir=knowledge_dir, **{**env, **overrides})
+    defaults = {"knowledge_dir": knowledge_dir, "database_path": knowledge_dir.parent / "questions.sqlite3"}
+    return Settings(_env_file=None, **{**defaults, **env, **overrides})
 
 
 @contextlib.asynccontextmanager
@@ -46,7 +48,8 @@ async def running_bot(knowledge_dir: Path, *, watch: bool = False, **overrides) 
     saved = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
     settings = settings_for(server, knowledge_dir, **overrides)
     point_at_discord_endpoints(settings)
-    client = FactBotClient(settings, KnowledgeStore(knowledge_dir, settings), watch=watch)
+    question_log = QuestionLog(settings.database_path, retention_days=settings.retention_days)
+    client = FactBotClient(settings, KnowledgeStore(knowledge_dir, settings), question_log, watch=watch)
     task = asyncio.create_task(client.start(settings.discord_token.get_secret_value()))
     try:
         await server.wait_until_ready()
@@ -56,4 +59,5 @@ async def running_bot(knowledge_dir: Path, *, watch: bool = False, **overrides) 
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.wait_for(task, timeout=5)
         await server.stop()
+        question_log.close()
         discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved[0], yarl.URL(str(saved[1]))

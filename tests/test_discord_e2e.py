@@ -51,8 +51,10 @@ async def reload_as(server: FakeDiscord, **who) -> tuple[dict, dict | None]:
 
 async def test_startup_syncs_commands_to_the_configured_guild(live: Running):
     commands = {c["name"]: c for c in live.server.commands[live.server.world.guild_id]}
-    assert set(commands) == {"ask", "topics", "source", "reload"}
-    assert int(commands["reload"]["default_member_permissions"]) == 1 << 5  # Manage Server
+    assert set(commands) == {"ask", "topics", "source", "reload", "unanswered", "teach", "stats"}
+    for moderator_command in ("reload", "unanswered", "teach", "stats"):
+        assert int(commands[moderator_command]["default_member_permissions"]) == 1 << 5  # Manage Server
+        assert commands[moderator_command]["contexts"] == [0]  # servers only
     assert commands["ask"]["options"][0]["autocomplete"] is True
 
 
@@ -89,7 +91,8 @@ async def test_ambiguous_offers_buttons_and_a_press_shows_that_answer(knowledge_
         mark = await server.interact(server.button_press(message, buttons[0]["custom_id"]))
         press = await server.wait_for_request("POST", CALLBACK, after=mark)
         assert press.body["type"] == 7  # update the message in place
-        assert press.body["data"]["components"] == []
+        (votes,) = press.body["data"]["components"]
+        assert [b["emoji"]["name"] for b in votes["components"]] == ["👍", "👎"], "the choices give way to votes"
         assert "> silver medalist Rodgers Kwemoi" in press.body["data"]["embeds"][0]["description"]
 
 

@@ -35,6 +35,8 @@ def test_matcher_never_raises_and_answers_only_with_verbatim_quotes(factbot, que
         assert all(factbot.knowledge.article[q.start : q.end] == q.text for q in reply.quotes)
     else:
         assert not reply.quotes
+    suggestions = factbot.suggest_questions(question)
+    assert len(suggestions) <= 25 and all(isinstance(s, str) and s for s in suggestions)
 
 
 @settings(max_examples=25, deadline=None)

@@ -5,7 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sqlite3
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
+from typing import Any, TypeVar
 
 import discord
 import watchfiles
@@ -13,7 +18,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_bot.checks import NotModerator
+from bot.answers import Reply
 from bot.discord_bot.cooldown import UserCooldowns
+from bot.discord_bot.views import VoteButton
+from bot.question_log import QuestionLog, Source
 from bot.settings import Settings
 from bot.store import KnowledgeStore, ReloadResult
 
@@ -22,7 +30,8 @@ log = logging.getLogger(__name__)
 # A text-only bot: it never joins voice, so the voice libraries' absence is not worth a warning.
 discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
 
-EXTENSIONS = ("bot.discord_bot.cogs.asking", "bot.discord_bot.cogs.moderation")
+EXTENSIONS = ("bot.discord_bot.cogs.asking", "bot.discord_bot.cogs.moderation", "bot.discord_bot.cogs.learning")
+T = TypeVar("T")
 KNOWLEDGE_SUFFIXES = (".yaml", ".yml", ".txt")
 
 
@@ -40,7 +49,7 @@ class FactBotClient(commands.AutoShardedBot):
     """Always the sharded client: with SHARD_COUNT unset it runs one shard (0 of 1), so the
     code path in development is the one a large deployment runs."""
 
-    def __init__(self, settings: Settings, store: KnowledgeStore, *, watch: bool = False) -> None:
+    def __init__(self, settings: Settings, store: KnowledgeStore, question_log: QuestionLog, *, watch: bool = False) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=gateway_intents(),
@@ -52,6 +61,9 @@ class FactBotClient(commands.AutoShardedBot):
         )
         self.settings = settings
         self.store = store
+        self.question_log = question_log
+        # SQLite work runs on one thread of its own: one writer, and the event loop never waits on disk.
+        self._database_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="question-log")
         self.cooldowns = UserCooldowns(settings.cooldown_rate, settings.cooldown_seconds)
         self.watch = watch
         self._watch_task: asyncio.Task[None] | None = None
@@ -59,6 +71,7 @@ class FactBotClient(commands.AutoShardedBot):
         self.tree.on_error = self.on_app_command_error
 
     async def setup_hook(self) -> None:
+        self.add_dynamic_items(VoteButton)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands()
@@ -79,6 +92,20 @@ class FactBotClient(commands.AutoShardedBot):
         else:
             synced = await self.tree.sync()
             log.info("synced %d global commands (may take up to an hour to appear)", len(synced))
+
+    async def in_db(self, function: Callable[..., T], *args: Any) -> T:
+        """Run a question-log call on the database thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._database_thread, partial(function, *args))
+
+    async def log_question(self, reply: Reply, source: Source, *, guild_id: int | None, channel_id: int | None,
+                           user_id: int) -> int | None:
+        """Log a question; the answer goes out even if the log cannot be written."""
+        try:
+            return await self.in_db(partial(self.question_log.record, reply, source, guild_id=guild_id,
+                                            channel_id=channel_id, user_id=user_id))
+        except sqlite3.Error:
+            log.exception("could not log a question")
+            return None
 
     async def on_message(self, message: discord.Message) -> None:
         """Questions are handled by the asking cog; there are no prefix commands to process."""
@@ -115,6 +142,7 @@ class FactBotClient(commands.AutoShardedBot):
         if self._watch_task is not None:
             self._watch_task.cancel()
         await super().close()
+        self._database_thread.shutdown(wait=True)
 
     async def on_app_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         """Every slash-command failure ends here: the user gets a short private message."""

@@ -7,6 +7,7 @@ import discord
 from bot.answers import Reply
 from bot.knowledge import ArticleMeta, Knowledge
 from bot.matcher import Outcome
+from bot.question_log import Stats, UnansweredGroup
 
 ANSWER_COLOUR = discord.Colour.green()
 AMBIGUOUS_COLOUR = discord.Colour.gold()
@@ -88,4 +89,34 @@ def source_embed(knowledge: Knowledge) -> discord.Embed:
         inline=False,
     )
     embed.set_footer(text=f"{len(knowledge.facts)} facts · {knowledge.question_count} known phrasings")
+    return embed
+
+
+def unanswered_pages(groups: list[UnansweredGroup], days: int, rows_per_page: int) -> list[discord.Embed]:
+    if not groups:
+        return [discord.Embed(title="Unanswered questions", colour=MODERATION_COLOUR,
+                              description=f"Nothing unanswered, ambiguous or voted down in the last {days} days.")]
+    pages = []
+    for start in range(0, len(groups), rows_per_page):
+        rows = [
+            f"**{group.count}×** {escape_user_text(group.question, 200)} · {', '.join(group.outcomes)}"
+            for group in groups[start : start + rows_per_page]
+        ]
+        pages.append(discord.Embed(title=f"Unanswered questions, last {days} days", colour=MODERATION_COLOUR,
+                                   description=shorten("\n".join(rows), EMBED_DESCRIPTION_LIMIT)))
+    for number, page in enumerate(pages, start=1):
+        page.set_footer(text=f"Page {number} of {len(pages)} · teach one with /teach")
+    return pages
+
+
+def stats_embed(stats: Stats) -> discord.Embed:
+    embed = discord.Embed(title=f"Questions in the last {stats.days} days: {stats.total}", colour=MODERATION_COLOUR)
+    rates = "\n".join(
+        f"{label}: {stats.by_outcome.get(outcome.value, 0)} ({stats.rate(outcome.value):.0%})"
+        for label, outcome in (("Answered", Outcome.ANSWERED), ("Ambiguous", Outcome.AMBIGUOUS), ("Not in the article", Outcome.NOT_FOUND))
+    )
+    embed.add_field(name="Outcomes", value=rates, inline=False)
+    if stats.facts:
+        top = "\n".join(f"`{f.fact_id}` {f.answers} answers · 👍 {f.up} · 👎 {f.down}" for f in stats.facts[:10])
+        embed.add_field(name="Top facts", value=shorten(top, EMBED_FIELD_LIMIT), inline=False)
     return embed

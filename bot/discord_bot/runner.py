@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import sys
 
 import discord
@@ -12,6 +13,7 @@ import yarl
 from bot.discord_bot.client import FactBotClient
 from bot.knowledge import KnowledgeError
 from bot.logging_setup import configure_logging
+from bot.question_log import QuestionLog, SchemaTooNew
 from bot.settings import Settings
 from bot.store import KnowledgeStore
 
@@ -31,9 +33,9 @@ def point_at_discord_endpoints(settings: Settings) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
 
 
-async def start_bot(settings: Settings, store: KnowledgeStore, *, watch: bool) -> None:
+async def start_bot(settings: Settings, store: KnowledgeStore, question_log: QuestionLog, *, watch: bool) -> None:
     assert settings.discord_token is not None
-    async with FactBotClient(settings, store, watch=watch) as client:
+    async with FactBotClient(settings, store, question_log, watch=watch) as client:
         await client.start(settings.discord_token.get_secret_value())
 
 
@@ -47,9 +49,15 @@ def run_bot(settings: Settings, *, watch: bool = False) -> int:
     except KnowledgeError as error:
         print(f"factbot: cannot start, the knowledge folder is invalid.\n{error}", file=sys.stderr)
         return 1
+    try:
+        question_log = QuestionLog(settings.database_path, retention_days=settings.retention_days,
+                                   hash_user_ids=settings.hash_user_ids)
+    except (SchemaTooNew, sqlite3.Error) as error:
+        print(f"factbot: cannot start, the question log {settings.database_path} is unusable: {error}", file=sys.stderr)
+        return 1
     point_at_discord_endpoints(settings)
     try:
-        asyncio.run(start_bot(settings, store, watch=watch))
+        asyncio.run(start_bot(settings, store, question_log, watch=watch))
     except discord.LoginFailure:
         print("factbot: Discord refused the token (DISCORD_TOKEN). Check it in the developer portal.", file=sys.stderr)
         return 1
@@ -58,4 +66,6 @@ def run_bot(settings: Settings, *, watch: bool = False) -> int:
         return 1
     except KeyboardInterrupt:
         log.info("stopped")
+    finally:
+        question_log.close()
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 
 import discord
@@ -21,11 +22,13 @@ class DidYouMeanView(discord.ui.View):
     """One button per candidate fact. The asker's press replaces the question with the answer;
     anyone else pressing gets the answer privately, so one person cannot rewrite another's reply."""
 
-    def __init__(self, store: KnowledgeStore, question: str, asker_id: int, alternatives: tuple[Alternative, ...]) -> None:
+    def __init__(self, store: KnowledgeStore, question: str, asker_id: int, alternatives: tuple[Alternative, ...],
+                 question_id: int | None) -> None:
         super().__init__(timeout=VIEW_TIMEOUT_SECONDS)
         self.store = store
         self.question = question
         self.asker_id = asker_id
+        self.question_id = question_id
         self.message_editor: Callable[..., Awaitable[object]] | None = None
         for alternative in alternatives:
             button = discord.ui.Button(label=shorten(alternative.question, BUTTON_LABEL_LIMIT), style=discord.ButtonStyle.primary)
@@ -41,7 +44,8 @@ class DidYouMeanView(discord.ui.View):
             embed = reply_embed(bot.answer_with(fact_id, self.question), bot.knowledge)
             if interaction.user.id == self.asker_id:
                 self.stop()
-                await interaction.response.edit_message(embed=embed, view=None)
+                votes = vote_view(self.question_id) if self.question_id is not None else None
+                await interaction.response.edit_message(embed=embed, view=votes)
             else:
                 await interaction.response.send_message(embed=embed, ephemeral=True)
 
@@ -85,3 +89,63 @@ class PagesView(discord.ui.View):
     @discord.ui.button(label="Next ▶", style=discord.ButtonStyle.secondary)
     async def next_page(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
         await self._show(interaction, +1)
+
+
+class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"factbot:vote:(?P<question_id>[0-9]+):(?P<value>up|down)"):
+    """👍 / 👎 under an answer. The custom id carries the logged question's id, so votes keep
+    working for old answers after a restart."""
+
+    VALUES = {"up": (1, "👍"), "down": (-1, "👎")}
+
+    def __init__(self, question_id: int, value: str) -> None:
+        self.question_id = question_id
+        self.value = value
+        super().__init__(discord.ui.Button(
+            emoji=self.VALUES[value][1], style=discord.ButtonStyle.secondary,
+            custom_id=f"factbot:vote:{question_id}:{value}",
+        ))
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str]) -> VoteButton:
+        return cls(int(match["question_id"]), match["value"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        client = interaction.client
+        vote, emoji = self.VALUES[self.value]
+        recorded = await client.in_db(client.question_log.vote, self.question_id, interaction.user.id, vote)  # type: ignore[attr-defined]
+        text = f"Thanks, your {emoji} is recorded." if recorded else "That answer is too old to vote on."
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+def vote_view(question_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(VoteButton(question_id, "up"))
+    view.add_item(VoteButton(question_id, "down"))
+    return view
+
+
+class ConfirmView(discord.ui.View):
+    """Yes / cancel, for the person who asked only."""
+
+    def __init__(self, owner_id: int, confirm_label: str, on_confirm: Callable[[discord.Interaction], Awaitable[None]]) -> None:
+        super().__init__(timeout=VIEW_TIMEOUT_SECONDS)
+        self.owner_id = owner_id
+        self.on_confirm = on_confirm
+        self.confirm.label = confirm_label
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.owner_id:
+            await interaction.response.send_message("Only the moderator who asked can answer this.", ephemeral=True)
+            return False
+        return True
+
+    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
+    async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        self.stop()
+        await interaction.response.edit_message(view=None)
+        await self.on_confirm(interaction)
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        self.stop()
+        await interaction.response.edit_message(content="Cancelled; nothing changed.", view=None)

@@ -10,10 +10,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.answers import Reply
 from bot.discord_bot.embeds import reply_embed, source_embed, topics_pages
-from bot.discord_bot.views import DidYouMeanView, PagesView
+from bot.discord_bot.views import DidYouMeanView, PagesView, vote_view
 from bot.matcher import Outcome
+from bot.question_log import Source
 
 if TYPE_CHECKING:
     from bot.discord_bot.client import FactBotClient
@@ -34,14 +34,19 @@ class Asking(commands.Cog):
     def __init__(self, bot: FactBotClient) -> None:
         self.bot = bot
 
-    def _answer(self, question: str, asker_id: int) -> tuple[Reply, discord.Embed, DidYouMeanView | None]:
+    async def _answer(self, question: str, source: Source, asker_id: int, guild_id: int | None,
+                      channel_id: int | None) -> tuple[discord.Embed, discord.ui.View | None]:
+        """The reply to show, and its buttons: votes under an answer, choices for an ambiguous question."""
         factbot = self.bot.store.current
         reply = factbot.ask(question)
         log.info("question outcome=%s fact=%s score=%.1f", reply.outcome.value, reply.fact.id if reply.fact else None, reply.score)
-        view = None
+        question_id = await self.bot.log_question(reply, source, guild_id=guild_id, channel_id=channel_id, user_id=asker_id)
+        view: discord.ui.View | None = None
         if reply.outcome is Outcome.AMBIGUOUS:
-            view = DidYouMeanView(self.bot.store, question, asker_id, reply.alternatives)
-        return reply, reply_embed(reply, factbot.knowledge), view
+            view = DidYouMeanView(self.bot.store, question, asker_id, reply.alternatives, question_id)
+        elif reply.outcome is Outcome.ANSWERED and question_id is not None:
+            view = vote_view(question_id)
+        return reply_embed(reply, factbot.knowledge), view
 
     @app_commands.command(name="ask", description="Ask a question about the article")
     @app_commands.describe(question="Your question, e.g. who won silver?")
@@ -50,12 +55,10 @@ class Asking(commands.Cog):
         if retry_after:
             await interaction.response.send_message(slow_down_text(retry_after), ephemeral=True)
             return
-        _, embed, view = self._answer(question, interaction.user.id)
-        if view is None:
-            await interaction.response.send_message(embed=embed)
-            return
-        await interaction.response.send_message(embed=embed, view=view)
-        view.message_editor = interaction.edit_original_response
+        embed, view = await self._answer(question, Source.SLASH, interaction.user.id, interaction.guild_id, interaction.channel_id)
+        await interaction.response.send_message(embed=embed, **({"view": view} if view else {}))
+        if isinstance(view, DidYouMeanView):
+            view.message_editor = interaction.edit_original_response
 
     @ask.autocomplete("question")
     async def ask_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -103,12 +106,12 @@ class Asking(commands.Cog):
         if not question.strip():
             await message.reply(HELP_TEXT, mention_author=False)
             return
-        _, embed, view = self._answer(question, message.author.id)
-        if view is None:
-            await message.reply(embed=embed, mention_author=False)
-            return
-        sent = await message.reply(embed=embed, view=view, mention_author=False)
-        view.message_editor = sent.edit
+        source = Source.DM if message.guild is None else Source.MENTION
+        guild_id = message.guild.id if message.guild else None
+        embed, view = await self._answer(question, source, message.author.id, guild_id, message.channel.id)
+        sent = await message.reply(embed=embed, mention_author=False, **({"view": view} if view else {}))
+        if isinstance(view, DidYouMeanView):
+            view.message_editor = sent.edit
 
 
 async def setup(bot: FactBotClient) -> None:

@@ -1,0 +1,116 @@
+"""Learning from misses: /unanswered, /teach and /stats for moderators, and the log's upkeep."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+from rapidfuzz import fuzz, process
+
+from bot.charts import stats_chart_png
+from bot.discord_bot.checks import moderator_only
+from bot.discord_bot.embeds import reply_embed, stats_embed, unanswered_pages
+from bot.discord_bot.views import ConfirmView, PagesView
+from bot.teaching import TeachResult, TeachStatus, teach
+
+if TYPE_CHECKING:
+    from bot.discord_bot.client import FactBotClient
+
+log = logging.getLogger(__name__)
+
+ROWS_PER_PAGE = 10
+AUTOCOMPLETE_LIMIT = 25
+CHOICE_LIMIT = 100
+
+
+class Learning(commands.Cog):
+    def __init__(self, bot: FactBotClient) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.prune_old_questions.start()
+
+    async def cog_unload(self) -> None:
+        self.prune_old_questions.cancel()
+
+    @tasks.loop(hours=24)
+    async def prune_old_questions(self) -> None:
+        deleted = await self.bot.in_db(self.bot.question_log.prune)
+        log.info("pruned %d logged question(s) older than %d days", deleted, self.bot.settings.retention_days)
+
+    @app_commands.command(name="unanswered", description="Questions the bot could not answer, most asked first")
+    @app_commands.describe(days="How many days back to look (default 7)")
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.guild_only()
+    @moderator_only()
+    async def unanswered(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 7) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        groups = await self.bot.in_db(self.bot.question_log.unanswered, days, self.bot.store.current.question_key)
+        pages = unanswered_pages(groups, days, ROWS_PER_PAGE)
+        if len(pages) == 1:
+            await interaction.followup.send(embed=pages[0], ephemeral=True)
+        else:
+            await interaction.followup.send(embed=pages[0], view=PagesView(pages, interaction.user.id), ephemeral=True)
+
+    @app_commands.command(name="teach", description="Teach the bot that a question asks about a fact")
+    @app_commands.describe(question="The question as people ask it", fact="The fact that answers it")
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.guild_only()
+    @moderator_only()
+    async def teach(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 300], fact: str) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await asyncio.to_thread(teach, self.bot.store.directory, question, fact)
+        if result.status is TeachStatus.BELONGS_ELSEWHERE and not result.other_is_hand_written:
+            async def move(confirmation: discord.Interaction) -> None:
+                moved = await asyncio.to_thread(teach, self.bot.store.directory, question, fact, move=True)
+                await self._report(confirmation, moved)
+
+            view = ConfirmView(interaction.user.id, f"Move it to {fact}"[:80], move)
+            await interaction.followup.send(f"{result.describe()}\nMove it to '{fact}'?", view=view, ephemeral=True)
+            return
+        await self._report(interaction, result)
+
+    async def _report(self, interaction: discord.Interaction, result: TeachResult) -> None:
+        if result.status is not TeachStatus.TAUGHT:
+            hint = "\nEdit facts.yaml to move a hand-written phrasing." if result.other_is_hand_written else ""
+            await interaction.followup.send(result.describe()[:1900] + hint, ephemeral=True)
+            return
+        await self.bot.reload_knowledge(f"/teach by user {interaction.user.id}: {result.question!r} -> {result.fact_id}")
+        factbot = self.bot.store.current
+        now = reply_embed(factbot.ask(result.question), factbot.knowledge)
+        await interaction.followup.send(f"{result.describe()} This is what the bot now answers:", embed=now, ephemeral=True)
+
+    @teach.autocomplete("fact")
+    async def fact_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        """Fact ids typed (or half typed) first, then the facts the typed words are about."""
+        factbot = self.bot.store.current
+        facts = factbot.knowledge.facts
+        if not current.strip():
+            chosen = list(facts)[:AUTOCOMPLETE_LIMIT]
+        else:
+            by_id = process.extract(current, list(facts), scorer=fuzz.WRatio, limit=AUTOCOMPLETE_LIMIT, score_cutoff=60)
+            by_meaning = factbot.matcher.likely_facts(current, AUTOCOMPLETE_LIMIT)
+            chosen = list(dict.fromkeys([fact_id for fact_id, _, _ in by_id] + by_meaning))[:AUTOCOMPLETE_LIMIT]
+        return [app_commands.Choice(name=f"{fact_id} — {facts[fact_id].topic}"[:CHOICE_LIMIT], value=fact_id) for fact_id in chosen]
+
+    @app_commands.command(name="stats", description="Questions asked, answer rates, top facts and votes, with a chart")
+    @app_commands.describe(days="How many days back to look (default 30)")
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.guild_only()
+    @moderator_only()
+    async def stats(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        stats = await self.bot.in_db(self.bot.question_log.stats, days)
+        chart = await asyncio.to_thread(stats_chart_png, stats)
+        embed = stats_embed(stats)
+        embed.set_image(url="attachment://stats.png")
+        await interaction.followup.send(embed=embed, file=discord.File(io.BytesIO(chart), "stats.png"), ephemeral=True)
+
+
+async def setup(bot: FactBotClient) -> None:
+    await bot.add_cog(Learning(bot))

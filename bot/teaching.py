@@ -1,0 +1,116 @@
+"""Teaching the bot a new phrasing of a fact (``/teach``, ``factbot teach``).
+
+Taught phrasings go to ``learned_questions.yaml`` in the knowledge folder, never into the
+hand-written ``facts.yaml``. The new file is validated together with the rest of the folder
+before anything touches the disk, then written atomically (temporary file, fsync, rename), so
+a crash leaves either the old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import yaml
+
+from bot.knowledge import LEARNED_QUESTIONS_FILE, KnowledgeError, Problem, load_knowledge, question_key
+from bot.models import LearnedQuestionsFile
+
+LEARNED_FILE_HEADER = """\
+# Phrasings taught by moderators with /teach or `factbot teach`, by fact id.
+# Written by factbot (atomically); safe to edit by hand. Validated with the rest of the folder.
+"""
+
+_write_lock = threading.Lock()
+
+
+class TeachStatus(StrEnum):
+    TAUGHT = "taught"
+    ALREADY_KNOWN = "already_known"
+    BELONGS_ELSEWHERE = "belongs_elsewhere"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True)
+class TeachResult:
+    status: TeachStatus
+    question: str
+    fact_id: str
+    other_fact_id: str | None = None
+    other_is_hand_written: bool = False
+    problems: tuple[Problem, ...] = ()
+
+    def describe(self) -> str:
+        if self.status is TeachStatus.TAUGHT:
+            return f"Taught: {self.question!r} now asks about '{self.fact_id}'."
+        if self.status is TeachStatus.ALREADY_KNOWN:
+            return f"{self.question!r} is already a phrasing of '{self.fact_id}'; nothing to do."
+        if self.status is TeachStatus.BELONGS_ELSEWHERE:
+            where = "hand-written in facts.yaml" if self.other_is_hand_written else "taught earlier"
+            return f"{self.question!r} is already a phrasing of '{self.other_fact_id}' ({where})."
+        return "Not taught; the knowledge folder would be invalid:\n" + "\n".join(f"- {p}" for p in self.problems)
+
+
+def _read_learned(directory: Path) -> dict[str, list[str]]:
+    path = directory / LEARNED_QUESTIONS_FILE
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {fact_id: list(questions) for fact_id, questions in LearnedQuestionsFile.model_validate(data).learned.items()}
+
+
+def _render(learned: dict[str, list[str]]) -> str:
+    body = yaml.safe_dump({"learned": {k: v for k, v in sorted(learned.items()) if v}}, allow_unicode=True, sort_keys=False, width=100)
+    return LEARNED_FILE_HEADER + body
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` so that readers and crashes see the old or the new file, whole."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)  # make the rename itself durable
+    finally:
+        os.close(directory)
+
+
+def teach(directory: Path, question: str, fact_id: str, *, move: bool = False) -> TeachResult:
+    """Add ``question`` as a phrasing of ``fact_id``. With ``move``, take it from the fact that
+    has it now (only a taught phrasing can be moved; hand-written ones are edited in facts.yaml)."""
+    question = " ".join(question.split())
+    with _write_lock:
+        try:
+            current = load_knowledge(directory)
+            learned = _read_learned(directory)
+        except KnowledgeError as error:
+            return TeachResult(TeachStatus.INVALID, question, fact_id, problems=tuple(error.problems))
+        key = question_key(question)
+        owner = next((f.id for f in current.facts.values() if key in {question_key(q) for q in f.questions}), None)
+        if owner == fact_id:
+            return TeachResult(TeachStatus.ALREADY_KNOWN, question, fact_id)
+        if owner is not None:
+            taught_by_owner = [q for q in learned.get(owner, []) if question_key(q) == key]
+            if not move or not taught_by_owner:
+                return TeachResult(TeachStatus.BELONGS_ELSEWHERE, question, fact_id, owner, not taught_by_owner)
+            learned[owner] = [q for q in learned[owner] if question_key(q) != key]
+        learned.setdefault(fact_id, []).append(question)
+        text = _render(learned)
+        try:
+            load_knowledge(directory, overrides={LEARNED_QUESTIONS_FILE: text})
+        except KnowledgeError as error:
+            return TeachResult(TeachStatus.INVALID, question, fact_id, problems=tuple(error.problems))
+        write_atomically(directory / LEARNED_QUESTIONS_FILE, text)
+        return TeachResult(TeachStatus.TAUGHT, question, fact_id, owner)
