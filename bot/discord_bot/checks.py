@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import discord
 from discord import app_commands
 
 from bot.settings import Settings
+
+T = TypeVar("T")
 
 
 class NotModerator(app_commands.CheckFailure):
@@ -32,3 +36,10 @@ def moderator_only():
         return True
 
     return app_commands.check(predicate)
+
+
+def moderator_command(function: T) -> T:
+    """For a moderator command: hidden from others by default, servers only, checked on every use."""
+    function = moderator_only()(function)
+    function = app_commands.guild_only()(function)
+    return app_commands.default_permissions(manage_guild=True)(function)

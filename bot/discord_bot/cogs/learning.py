@@ -13,7 +13,7 @@ from discord.ext import commands, tasks
 from rapidfuzz import fuzz, process
 
 from bot.charts import stats_chart_png
-from bot.discord_bot.checks import moderator_only
+from bot.discord_bot.checks import moderator_command
 from bot.discord_bot.embeds import reply_embed, stats_embed, unanswered_pages
 from bot.discord_bot.views import ConfirmView, PagesView
 from bot.teaching import TeachResult, TeachStatus, teach
@@ -45,9 +45,7 @@ class Learning(commands.Cog):
 
     @app_commands.command(name="unanswered", description="Questions the bot could not answer, most asked first")
     @app_commands.describe(days="How many days back to look (default 7)")
-    @app_commands.default_permissions(manage_guild=True)
-    @app_commands.guild_only()
-    @moderator_only()
+    @moderator_command
     async def unanswered(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 7) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         groups = await self.bot.in_db(self.bot.question_log.unanswered, days, self.bot.store.current.question_key)
@@ -59,9 +57,7 @@ class Learning(commands.Cog):
 
     @app_commands.command(name="teach", description="Teach the bot that a question asks about a fact")
     @app_commands.describe(question="The question as people ask it", fact="The fact that answers it")
-    @app_commands.default_permissions(manage_guild=True)
-    @app_commands.guild_only()
-    @moderator_only()
+    @moderator_command
     async def teach(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 300], fact: str) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await asyncio.to_thread(teach, self.bot.store.directory, question, fact)
@@ -100,9 +96,7 @@ class Learning(commands.Cog):
 
     @app_commands.command(name="stats", description="Questions asked, answer rates, top facts and votes, with a chart")
     @app_commands.describe(days="How many days back to look (default 30)")
-    @app_commands.default_permissions(manage_guild=True)
-    @app_commands.guild_only()
-    @moderator_only()
+    @moderator_command
     async def stats(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         stats = await self.bot.in_db(self.bot.question_log.stats, days)

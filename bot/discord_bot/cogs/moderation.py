@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_bot.checks import moderator_only
+from bot.discord_bot.checks import moderator_command
 from bot.discord_bot.embeds import EMBED_DESCRIPTION_LIMIT, shorten
 from bot.store import ReloadResult
 
@@ -37,9 +37,7 @@ class Moderation(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="reload", description="Re-read and validate the knowledge folder, then swap it in")
-    @app_commands.default_permissions(manage_guild=True)
-    @app_commands.guild_only()
-    @moderator_only()
+    @moderator_command
     async def reload(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await self.bot.reload_knowledge(f"/reload by user {interaction.user.id} in guild {interaction.guild_id}")
