@@ -21,6 +21,7 @@ import bisect
 import heapq
 import itertools
 import math
+import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,13 +35,15 @@ from bot.settings import MatchSettings
 
 COVERAGE_WEIGHT = 0.65
 SIMILARITY_WEIGHT = 1.0 - COVERAGE_WEIGHT
-ANSWER_ONLY_CREDIT = 0.5
+ANSWER_ONLY_CREDIT = 0.75
 # Unknown words count as rarer than any known word: df of one intent.
 UNKNOWN_WORD_DF = 1.0
 # Question words steer between facts but must never outweigh a word about the subject.
 QUESTION_WORD_WEIGHT_CAP = 1.5
 MIN_TYPO_CORRECTION_LENGTH = 4
-MIN_STEM_SHARE = 0.6
+# Two words are read as one when they share a prefix this long, covering this share of the shorter one.
+MIN_SHARED_STEM = 5
+MIN_STEM_SHARE = 0.7
 SIMILARITY_CANDIDATES = 40
 # How many intents a question is scored against at most (all of them in a fact base this small or smaller).
 CANDIDATE_BUDGET = 1500
@@ -111,6 +114,7 @@ class Matcher:
             for word, canonical in {**self.synonyms.single_words(), **{t: t for t in self._postings}}.items()
             if canonical in self._postings and len(word) >= MIN_TYPO_CORRECTION_LENGTH
         }
+        self._sorted_spellings = sorted(self._spellings)
 
     def _canonical(self, text: str) -> list[str]:
         return content_tokens(tokens(text, self.synonyms))
@@ -143,15 +147,26 @@ class Matcher:
     def _correct_typo(self, token: str) -> str:
         if token in self._postings or len(token) < MIN_TYPO_CORRECTION_LENGTH or token.isdigit():
             return token
-        # An inflected form of a known word: "emotionally" -> "emotion", "recovering" -> "recover".
-        shortest_stem = max(MIN_TYPO_CORRECTION_LENGTH, math.ceil(len(token) * MIN_STEM_SHARE))
-        for end in range(len(token) - 1, shortest_stem - 1, -1):
-            if token[:end] in self._spellings:
-                return self._spellings[token[:end]]
+        return self._same_stem(token) or self._closest_spelling(token) or token
+
+    def _same_stem(self, token: str) -> str | None:
+        """A known word from the same stem: "emotionally" -> emotion, "disappointment" -> disappointing."""
+        prefix = token[:MIN_SHARED_STEM]
+        start = bisect.bisect_left(self._sorted_spellings, prefix)
+        best, best_shared = None, 0
+        for word in itertools.islice(self._sorted_spellings, start, None):
+            if not word.startswith(prefix):
+                break
+            shared = len(os.path.commonprefix([token, word]))
+            if shared > best_shared and shared >= MIN_STEM_SHARE * min(len(token), len(word)):
+                best, best_shared = word, shared
+        return self._spellings[best] if best else None
+
+    def _closest_spelling(self, token: str) -> str | None:
         found = process.extractOne(
             token, self._spellings.keys(), scorer=fuzz.ratio, score_cutoff=self.settings.typo_similarity
         )
-        return self._spellings[found[0]] if found else token
+        return self._spellings[found[0]] if found else None
 
     def _weight(self, token: str) -> float:
         weight = self._weights.get(token, self._unknown_weight)

@@ -15,7 +15,7 @@ _UNSPLITTABLE_LETTERS = str.maketrans(
     {"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ł": "l", "ı": "i", "þ": "th", "ð": "d"}
 )
 
-_THOUSANDS_SEPARATOR = re.compile(r"(?<=\d)[,\u00a0\u202f ](?=\d{3}\b)")
+_THOUSANDS_SEPARATOR = re.compile(r"(?<=\d)[,\u00a0\u202f ](?=\d{3}(?!\d))")
 _KILO_DISTANCE = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:k|km|kilometers?|kilometres?)\b")
 _METRE_UNIT = re.compile(r"\b(\d+)\s*(?:m|meters?|metres?|mtrs?)\b")
 _ORDINAL_SUFFIX = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
@@ -33,7 +33,7 @@ STOPWORDS = frozenset(
     know please pls plz hey hi hello yo okay ok um uh like really actually exactly get got gets
     article story text piece news kind bit anything something u ur im dont
     take took taken taking make made go went going gonna wanna want wondering curious question quick btw also
-    came come comes men mens
+    came come comes men mens big bigger biggest main major thing things stuff basically
     whats wat wot guy man dude bro lol
     """.split()
 )

@@ -19,7 +19,7 @@ class MatchSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
     answer_threshold: float = Field(65.0, ge=0, le=100, description="Below this best score: not in the article.")
-    ambiguity_margin: float = Field(3.0, ge=0, le=100, description="Runner-up this close to the best: ambiguous.")
+    ambiguity_margin: float = Field(2.0, ge=0, le=100, description="Runner-up this close to the best: ambiguous.")
     typo_similarity: float = Field(82.0, ge=50, le=100, description="How alike a misspelt word must be to a known one.")
     suggestion_count: int = Field(3, ge=0, le=10, description="Closest topics offered when the article doesn't say.")
     max_question_chars: int = Field(500, ge=10, le=4000, description="Longer questions are refused with a message.")
