@@ -7,6 +7,7 @@ This is the one entry point the command line, the Discord bot and the tests shar
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,13 @@ from bot.normalize import fold
 from bot.settings import MatchSettings
 
 AMBIGUOUS_CHOICES = 3
+# "and", "&", "+", ";", "also", "plus" join the parts of a question that asks several things.
+_CONJUNCTION = re.compile(r"\s+(?:and|also|plus)\s+|\s*[;&+]\s*", re.IGNORECASE)
+MAX_PARTS = 4
+_QUESTION_START = re.compile(
+    r"(?:who|whom|whose|what|when|where|why|how|which|did|does|do|is|was|were|will|would|can|could|has|had|have)\b",
+    re.IGNORECASE,
+)
 # Autocomplete ranks the phrasings of this many likely facts against what has been typed.
 AUTOCOMPLETE_FACTS = 30
 
@@ -81,11 +89,60 @@ class FactBot:
         if problem:
             return Reply(question, Outcome.NOT_FOUND, problem)
         result = self.matcher.match(question)
+        parts = self._answer_parts(question, result)
+        if parts:
+            return self._combined(question, parts)
+        return self._reply(question, result)
+
+    def _reply(self, question: str, result: MatchResult) -> Reply:
         if result.outcome is Outcome.ANSWERED and result.best is not None:
             return self.answer_with(result.best.intent_id, question, result.best.score)
         if result.outcome is Outcome.AMBIGUOUS and result.best is not None:
             return self._ambiguous(question, result)
         return self._not_found(question, result)
+
+    def _answer_parts(self, question: str, whole: MatchResult) -> list[tuple[str, MatchResult]]:
+        """For a question that asks several things ("his time and who got silver?"), the parts
+        to answer one by one; empty when the question is better answered whole.
+
+        A fact that matches the whole question but none of its parts ("who got silver and
+        bronze?" -> the podium) covers all of it. When the whole question only matches what one
+        part asks, answering it alone would silently drop the rest."""
+        pieces = [piece for piece in _CONJUNCTION.split(question)[:MAX_PARTS] if self.matcher.question_tokens(piece)]
+        if len(pieces) < 2:
+            return []
+        whole_answered = whole.outcome is Outcome.ANSWERED and whole.best is not None
+        joins_questions = all(_QUESTION_START.match(piece.strip()) for piece in pieces[1:])
+        if whole_answered and not joins_questions:  # "the 1500 and 5000" joins words, not questions
+            return []
+        parts = [(piece, self.matcher.match(piece)) for piece in pieces]
+        part_facts = {r.best.intent_id for _, r in parts if r.outcome is Outcome.ANSWERED and r.best}
+        if not part_facts:
+            return []
+        whole_fact = whole.best.intent_id if whole_answered and whole.best else None
+        if whole_fact is not None and whole_fact not in part_facts:
+            return []
+        unanswered_part = any(r.outcome is not Outcome.ANSWERED for _, r in parts)
+        return parts if len(part_facts) >= 2 or unanswered_part else []
+
+    def _combined(self, question: str, parts: list[tuple[str, MatchResult]]) -> Reply:
+        """One reply that answers each part, or says which part the article doesn't cover."""
+        lines: list[str] = []
+        quotes: list[Quote] = []
+        answered: list[Reply] = []
+        for piece, result in parts:
+            reply = self._reply(piece.strip(), result)
+            if reply.outcome is Outcome.ANSWERED:
+                answered.append(reply)
+                lines.append(reply.text)
+                quotes.extend(quote for quote in reply.quotes if quote not in quotes)
+            elif reply.outcome is Outcome.AMBIGUOUS:
+                lines.append(f"“{reply.question}” could mean more than one thing; ask it on its own.")
+            else:
+                lines.append(f"“{reply.question}”: {reply.headline}")
+        first = answered[0]
+        score = min(reply.score for reply in answered)
+        return Reply(question, Outcome.ANSWERED, "\n".join(lines), first.fact, score, quotes=tuple(quotes))
 
     def suggest_questions(self, typed: str, limit: int = 25) -> list[str]:
         """Known questions closest to what has been typed so far, best first."""

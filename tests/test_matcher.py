@@ -94,3 +94,27 @@ def test_bad_input_gets_a_clear_reply_never_a_crash(factbot, question):
 def test_empty_and_huge_questions_say_why(factbot):
     assert "Please ask a question" in factbot.ask("  ").text
     assert "10,000 characters long" in factbot.ask("y" * 10_000).text
+
+
+def test_two_questions_in_one_are_both_answered(factbot):
+    reply = factbot.ask("what was his time and who got silver?")
+    assert reply.outcome is Outcome.ANSWERED and reply.fact.id == "winning_time"
+    assert "13:13.66" in reply.text and "Rodgers Kwemoi" in reply.text
+    assert {q.text for q in reply.quotes} == {
+        "winning his second Olympic gold medal with a time of 13:13.66", "silver medalist Rodgers Kwemoi"}
+
+
+def test_the_part_the_article_does_not_cover_is_named(factbot):
+    reply = factbot.ask("what was his time and how old is he")
+    assert "13:13.66" in reply.text
+    assert "“how old is he”: The article doesn't say how old he is." in reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [("who won silver and bronze", "podium"), ("will he race both the 1500 and 5000 in los angeles", "la_2028_events"),
+     ("did he mention mol & sørum", "congratulated_athletes")],
+)
+def test_and_inside_one_question_is_not_split(factbot, question, fact_id):
+    reply = factbot.ask(question)
+    assert reply.fact.id == fact_id and "\n" not in reply.text
