@@ -111,6 +111,7 @@ class FakeDiscord:
         self.expired_interactions: set[str] = set()
         self._sockets: list[web.WebSocketResponse] = []
         self._sequence = 0
+        self.sessions_started = 0  # READY (and GUILD_CREATE) sent after an IDENTIFY
         self._session_id = "fake-session"
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
@@ -178,8 +179,7 @@ class FakeDiscord:
         return await self.wait_for(find, timeout)
 
     async def wait_until_ready(self, timeout: float = 5.0) -> None:
-        await self.wait_for(lambda: any(e.get("op") == 2 for e in self.gateway_events), timeout)
-        await self.wait_for(lambda: self._sequence >= 2, timeout)
+        await self.wait_for(lambda: self.sessions_started >= 1, timeout)
 
     # -- faults ------------------------------------------------------------------------------
 
@@ -382,8 +382,9 @@ class FakeDiscord:
                 "resume_gateway_url": self.gateway_url, "shard": shard,
                 "application": {"id": self.world.application_id, "flags": 0},
             })
-            if shard[0] == (int(self.world.guild_id) >> 22) % shard[1]:
+            if shard[0] == (int(self.world.guild_id) >> 22) % shard[1]:  # Discord's guild-to-shard rule
                 await self._send(socket, "GUILD_CREATE", self.guild_payload())
+            self.sessions_started += 1
         elif op == 6:
             await self._send(socket, "RESUMED", {})
         await self._notify()

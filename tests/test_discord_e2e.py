@@ -233,3 +233,28 @@ async def test_cooldown_answers_spammers_privately(knowledge_copy: Path):
         assert body["data"]["content"].startswith("Slow down a little: try again in ")
         other = await ask(live.server, "who got gold?", user_id="500000000000000077")
         assert other["data"]["embeds"], "the limit is per user"
+
+
+async def test_did_you_mean_buttons_are_disabled_when_they_expire(knowledge_copy: Path, monkeypatch):
+    from bot.discord_bot import views
+
+    monkeypatch.setattr(views, "VIEW_TIMEOUT_SECONDS", 0.3)
+    async with running_bot(knowledge_copy, ambiguity_margin=40) as live:
+        mark = await live.server.interact(live.server.slash("ask", {"question": "who got silver"}))
+        await live.server.wait_for_request("POST", CALLBACK, after=mark)
+        edit = await live.server.wait_for_request("PATCH", r"/webhooks/\d+/[^/]+/messages/@original", after=mark)
+        buttons = edit.body["components"][0]["components"]
+        assert buttons and all(button["disabled"] for button in buttons)
+
+
+async def test_without_guild_ids_commands_are_synced_globally(knowledge_copy: Path):
+    async with running_bot(knowledge_copy, guild_ids="") as live:
+        assert {c["name"] for c in live.server.commands["global"]} >= {"ask", "reload"}
+        assert live.server.world.guild_id not in live.server.commands
+
+
+async def test_a_process_runs_only_its_slice_of_the_shards(knowledge_copy: Path):
+    async with running_bot(knowledge_copy, shard_count=2, shard_ids="1") as live:
+        identify = next(e for e in live.server.gateway_events if e.get("op") == 2)
+        assert identify["d"]["shard"] == [1, 2]
+        assert live.client.shard_count == 2 and live.client.shard_ids == [1]
