@@ -1,15 +1,18 @@
 """Where matching is decided: which fact, if any, a question is asking about.
 
 Every fact and every known out-of-scope question ("intents") is indexed once, when the
-knowledge loads. A question is then scored against each candidate intent on two things:
+knowledge loads. A question's words are normalised (``bot.normalize``), misspelt or
+inflected words are mapped onto known ones (shared stem, then rapidfuzz similarity), and the
+question is scored against each candidate intent on:
 
 * **coverage**: how much of the question's meaning-carrying words the intent knows,
   each word weighted by how rare it is across intents (IDF), so "silver", "1500" or
   "wife" decide and "who", "he" or "olympics" barely count. A word no intent knows
   ("coach", "age", "weather") weighs the most of all: a question built on it is about
   something the article does not cover.
-* **similarity**: how close the question is to the intent's best phrasing
-  (rapidfuzz ``token_sort_ratio`` on the canonical words).
+* **similarity**: IDF-weighted overlap (Dice) with the intent's closest phrasing.
+* **penalties**: naming a person the intent is not about, or asking "when"/"where"/... of an
+  intent nobody asks that of.
 
 The best fact wins when it is clearly ahead; two close facts are ambiguous; a low score
 or an out-of-scope intent on top means the article doesn't say.
@@ -23,7 +26,7 @@ import itertools
 import math
 import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -84,6 +87,14 @@ class _Intent:
     phrasings: tuple[frozenset[str], ...]
 
 
+def _starting_with(sorted_words: list[str], prefix: str) -> Iterator[str]:
+    """The words of a sorted list that start with ``prefix``, in order."""
+    for index in range(bisect.bisect_left(sorted_words, prefix), len(sorted_words)):
+        if not sorted_words[index].startswith(prefix):
+            return
+        yield sorted_words[index]
+
+
 class Matcher:
     """Scores questions against one fact base. Build a new one when the knowledge changes."""
 
@@ -119,7 +130,9 @@ class Matcher:
     def _canonical(self, text: str) -> list[str]:
         return content_tokens(tokens(text, self.synonyms))
 
-    def _add_intent(self, intent_id: str, is_fact: bool, questions, extra_words, source_text: str) -> None:
+    def _add_intent(
+        self, intent_id: str, is_fact: bool, questions: Iterable[str], extra_words: Iterable[str], source_text: str
+    ) -> None:
         phrasings = tuple(frozenset(self._canonical(question)) for question in questions)
         vocabulary = {token for phrasing in phrasings for token in phrasing}
         for words in extra_words:
@@ -151,12 +164,8 @@ class Matcher:
 
     def _same_stem(self, token: str) -> str | None:
         """A known word from the same stem: "emotionally" -> emotion, "disappointment" -> disappointing."""
-        prefix = token[:MIN_SHARED_STEM]
-        start = bisect.bisect_left(self._sorted_spellings, prefix)
         best, best_shared = None, 0
-        for word in itertools.islice(self._sorted_spellings, start, None):
-            if not word.startswith(prefix):
-                break
+        for word in _starting_with(self._sorted_spellings, token[:MIN_SHARED_STEM]):
             shared = len(os.path.commonprefix([token, word]))
             if shared > best_shared and shared >= MIN_STEM_SHARE * min(len(token), len(word)):
                 best, best_shared = word, shared
@@ -231,7 +240,9 @@ class Matcher:
         if not tokens:
             return []
         weights = {token: self._weight(token) for token in tokens}
-        endings = [] if typed[-1:].isspace() else self._words_starting_with(tokens[-1])
+        endings = [] if typed[-1:].isspace() else list(
+            itertools.islice(_starting_with(self._sorted_vocabulary, tokens[-1]), PREFIX_EXPANSIONS)
+        )
         candidates = self._candidates([*tokens, *endings])
         ending_weights = {word: self._weight(word) for word in endings}
 
@@ -242,15 +253,6 @@ class Matcher:
 
         facts = (intent_id for intent_id in candidates if self._intents[intent_id].is_fact)
         return heapq.nlargest(limit, facts, key=closeness)
-
-    def _words_starting_with(self, prefix: str) -> list[str]:
-        start = bisect.bisect_left(self._sorted_vocabulary, prefix)
-        words = []
-        for word in itertools.islice(self._sorted_vocabulary, start, start + PREFIX_EXPANSIONS):
-            if not word.startswith(prefix):
-                break
-            words.append(word)
-        return words
 
     def match(self, question: str) -> MatchResult:
         scored = self.score(question)
