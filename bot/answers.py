@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -46,7 +46,7 @@ class Reply:
     fact: Fact | None = None
     score: float = 0.0
     alternatives: tuple[Alternative, ...] = ()
-    quotes: tuple[Quote, ...] = field(default=())
+    quotes: tuple[Quote, ...] = ()
     # The reply without its list of suggested topics, for front ends that show those separately.
     headline: str = ""
 
