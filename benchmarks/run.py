@@ -148,33 +148,39 @@ async def measure_end_to_end(sequential: int, concurrent_users: int, per_user: i
     """Gateway event in -> reply recorded by the Discord-compatible test server, on loopback."""
     from tests.discord_harness import running_bot
 
-    callback = r"/interactions/\d+/[^/]+/callback"
-    knowledge = ROOT / "knowledge"
-    async with running_bot(knowledge, cooldown_rate=10_000, cooldown_seconds=1) as live:
-        server = live.server
-        samples = []
-        for index in range(sequential):
-            start = time.perf_counter_ns()
-            mark = await server.interact(server.slash("ask", {"question": "who got silver?"}, user_id=str(10**17 + index)))
-            await server.wait_for_request("POST", callback, after=mark)
-            samples.append((time.perf_counter_ns() - start) / 1e6)
+    with tempfile.TemporaryDirectory() as scratch:
+        async with running_bot(ROOT / "knowledge", database_path=Path(scratch) / "questions.sqlite3",
+                               cooldown_rate=10_000, cooldown_seconds=1) as live:
+            latency = await _event_to_reply_ms(live.server, sequential)
+            answers_per_s = await _answers_per_second(live.server, concurrent_users, per_user)
+    return {"event_to_reply_ms": latency, "concurrent_users": concurrent_users,
+            "answers": concurrent_users * per_user, "answers_per_s": answers_per_s}
 
-        async def asker(user: int) -> None:
-            for _ in range(per_user):
-                await server.interact(server.slash("ask", {"question": "what was his time in the 5k"}, user_id=str(2 * 10**17 + user)))
 
-        before = sum(1 for r in server.requests if r.method == "POST" and "/callback" in r.path)
-        expected = before + concurrent_users * per_user
+def _callbacks(server: Any) -> int:
+    return sum(1 for r in server.requests if r.method == "POST" and r.path.endswith("/callback"))
+
+
+async def _event_to_reply_ms(server: Any, count: int) -> dict[str, float]:
+    samples = []
+    for index in range(count):
         start = time.perf_counter_ns()
-        await asyncio.gather(*(asker(user) for user in range(concurrent_users)))
-        await server.wait_for(lambda: sum(1 for r in server.requests if r.method == "POST" and "/callback" in r.path) >= expected, timeout=120)
-        elapsed = (time.perf_counter_ns() - start) / 1e9
-    return {
-        "event_to_reply_ms": {"p50": percentile(samples, 0.5), "p99": percentile(samples, 0.99), "max": max(samples), "n": len(samples)},
-        "concurrent_users": concurrent_users,
-        "answers": concurrent_users * per_user,
-        "answers_per_s": concurrent_users * per_user / elapsed,
-    }
+        mark = await server.interact(server.slash("ask", {"question": "who got silver?"}, user_id=str(10**17 + index)))
+        await server.wait_for_request("POST", r"/interactions/\d+/[^/]+/callback", after=mark)
+        samples.append((time.perf_counter_ns() - start) / 1e6)
+    return {"p50": percentile(samples, 0.5), "p99": percentile(samples, 0.99), "max": max(samples), "n": len(samples)}
+
+
+async def _answers_per_second(server: Any, concurrent_users: int, per_user: int) -> float:
+    async def asker(user: int) -> None:
+        for _ in range(per_user):
+            await server.interact(server.slash("ask", {"question": "what was his time in the 5k"}, user_id=str(2 * 10**17 + user)))
+
+    expected = _callbacks(server) + concurrent_users * per_user
+    start = time.perf_counter_ns()
+    await asyncio.gather(*(asker(user) for user in range(concurrent_users)))
+    await server.wait_for(lambda: _callbacks(server) >= expected, timeout=120)
+    return concurrent_users * per_user / ((time.perf_counter_ns() - start) / 1e9)
 
 
 def format_row(name: str, result: dict[str, Any]) -> str:
