@@ -1,4 +1,4 @@
-"""The ``factbot`` command: ask, chat, check, eval and run."""
+"""The ``factbot`` command: ask, chat, check, eval, unanswered, teach, stats and run."""
 
 from __future__ import annotations
 
@@ -39,9 +39,9 @@ def _settings() -> Settings:
         raise CommandError(f"invalid settings (environment or .env):\n{error}", EXIT_USAGE) from error
 
 
-def _load_bot(settings: Settings, directory: Path | None = None) -> FactBot:
+def _load_bot(settings: Settings) -> FactBot:
     try:
-        return FactBot(load_knowledge(directory or settings.knowledge_dir), settings)
+        return FactBot(load_knowledge(settings.knowledge_dir), settings)
     except KnowledgeError as error:
         raise CommandError(str(error)) from error
 

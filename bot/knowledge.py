@@ -40,7 +40,6 @@ FACTS_FILE = "facts.yaml"
 OUT_OF_SCOPE_FILE = "out_of_scope.yaml"
 SYNONYMS_FILE = "synonyms.yaml"
 LEARNED_QUESTIONS_FILE = "learned_questions.yaml"
-KNOWLEDGE_FILES = (ARTICLE_META_FILE, FACTS_FILE, OUT_OF_SCOPE_FILE, SYNONYMS_FILE, LEARNED_QUESTIONS_FILE)
 
 MAX_FILE_BYTES = 32 * 1024 * 1024  # far above any real article; stops a runaway file early
 

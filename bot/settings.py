@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -74,8 +73,3 @@ class Settings(MatchSettings):
         if self.shard_count is not None and any(shard >= self.shard_count for shard in self.shard_ids):
             raise ValueError(f"every SHARD_IDS entry must be below SHARD_COUNT ({self.shard_count})")
         return self
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return Settings()

@@ -17,7 +17,6 @@ MODERATION_COLOUR = discord.Colour.blurple()
 EMBED_TITLE_LIMIT = 256
 EMBED_DESCRIPTION_LIMIT = 4096
 EMBED_FIELD_LIMIT = 1024
-MESSAGE_LIMIT = 2000
 
 
 def shorten(text: str, limit: int) -> str:
