@@ -14,15 +14,11 @@ from pathlib import Path
 
 import yaml
 
-FIRST_NAMES = """Ada Bram Carla Dmitri Elin Farah Goran Hana Ivo Jana Kofi Lena Mateo Nia Oskar Priya Quinn Rosa
-Sven Tariq Uma Viktor Wen Ximena Yusuf Zora Aiko Bjorn Chidi Dalia Emre Fleur Gideon Hedda Ilya Jonas Kaia Luca
-Mira Noor""".split()
-LAST_NAMES = """Abara Berg Castillo Dahl Eriksen Fontaine Gallo Haugen Ibsen Jovanovic Kim Larsen Moreau Nakamura
-Okafor Petrov Quist Rossi Sato Tanaka Urbina Varga Weber Xu Yilmaz Zeller Amundsen Brandt Costa Duval""".split()
+FIRST_NAMES = ["Ada", "Bram", "Carla", "Dmitri", "Elin", "Farah", "Goran", "Hana", "Ivo", "Jana", "Kofi", "Lena", "Mateo", "Nia", "Oskar", "Priya", "Quinn", "Rosa", "Sven", "Tariq", "Uma", "Viktor", "Wen", "Ximena", "Yusuf", "Zora", "Aiko", "Bjorn", "Chidi", "Dalia", "Emre", "Fleur", "Gideon", "Hedda", "Ilya", "Jonas", "Kaia", "Luca", "Mira", "Noor"]
+LAST_NAMES = ["Abara", "Berg", "Castillo", "Dahl", "Eriksen", "Fontaine", "Gallo", "Haugen", "Ibsen", "Jovanovic", "Kim", "Larsen", "Moreau", "Nakamura", "Okafor", "Petrov", "Quist", "Rossi", "Sato", "Tanaka", "Urbina", "Varga", "Weber", "Xu", "Yilmaz", "Zeller", "Amundsen", "Brandt", "Costa", "Duval"]
 EVENTS = """100 m|200 m|400 m|800 m|1500 m|5000 m|10000 m|marathon|steeplechase|high jump|long jump|pole vault|
 triple jump|shot put|discus|javelin|hammer throw|decathlon|heptathlon|race walk|hurdles|relay""".replace("\n", "").split("|")
-PLACES = """Paris Oslo Rome Tokyo Doha Monaco Zurich Brussels Eugene Nairobi Berlin London Stockholm Lausanne Rabat
-Shanghai Budapest Helsinki Madrid Lisbon""".split()
+PLACES = ["Paris", "Oslo", "Rome", "Tokyo", "Doha", "Monaco", "Zurich", "Brussels", "Eugene", "Nairobi", "Berlin", "London", "Stockholm", "Lausanne", "Rabat", "Shanghai", "Budapest", "Helsinki", "Madrid", "Lisbon"]
 RESULTS = ["gold", "silver", "bronze", "fourth place", "a season best", "a national record", "a personal best"]
 VERBS = ["won", "took", "claimed", "secured", "earned"]
 

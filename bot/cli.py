@@ -194,7 +194,9 @@ def format_stats(stats: Stats) -> str:
 
 
 def command_run(args: argparse.Namespace) -> int:
-    from bot.discord_bot.runner import run_bot  # discord.py is only imported when it is needed
+    from bot.discord_bot.runner import (
+        run_bot,  # discord.py is only imported when it is needed
+    )
 
     return run_bot(_settings(), watch=args.watch)
 

@@ -23,22 +23,10 @@ _ORDINAL_SUFFIX = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
 _TOKEN = re.compile(r"\d+(?::\d+)+(?:\.\d+)?|\d+(?:\.\d+)?|[^\W\d_]+")
 
 STOPWORDS = frozenset(
-    """
-    a an the and or but if of at by for with about against between into through during
-    above below to up down in out on off over under again further then once here there all any
-    both each few more most other some such no nor not only own same so than too very can will just
-    should now is am are was were be been being have has had having do does did doing would could might
-    must shall may i me my myself we our ours you your yours he him his himself she her hers it its
-    itself they them their theirs this that these those s t d ll re ve m o y
-    know please pls plz hey hi hello yo okay ok um uh like really actually exactly get got gets
-    article story text piece news kind bit anything something u ur im dont
-    take took taken taking make made go went going gonna wanna want wondering curious question quick btw also
-    came come comes men mens big bigger biggest main major thing things stuff basically
-    whats wat wot guy man dude bro lol
-    """.split()
+    ["a", "an", "the", "and", "or", "but", "if", "of", "at", "by", "for", "with", "about", "against", "between", "into", "through", "during", "above", "below", "to", "up", "down", "in", "out", "on", "off", "over", "under", "again", "further", "then", "once", "here", "there", "all", "any", "both", "each", "few", "more", "most", "other", "some", "such", "no", "nor", "not", "only", "own", "same", "so", "than", "too", "very", "can", "will", "just", "should", "now", "is", "am", "are", "was", "were", "be", "been", "being", "have", "has", "had", "having", "do", "does", "did", "doing", "would", "could", "might", "must", "shall", "may", "i", "me", "my", "myself", "we", "our", "ours", "you", "your", "yours", "he", "him", "his", "himself", "she", "her", "hers", "it", "its", "itself", "they", "them", "their", "theirs", "this", "that", "these", "those", "s", "t", "d", "ll", "re", "ve", "m", "o", "y", "know", "please", "pls", "plz", "hey", "hi", "hello", "yo", "okay", "ok", "um", "uh", "like", "really", "actually", "exactly", "get", "got", "gets", "article", "story", "text", "piece", "news", "kind", "bit", "anything", "something", "u", "ur", "im", "dont", "take", "took", "taken", "taking", "make", "made", "go", "went", "going", "gonna", "wanna", "want", "wondering", "curious", "question", "quick", "btw", "also", "came", "come", "comes", "men", "mens", "big", "bigger", "biggest", "main", "major", "thing", "things", "stuff", "basically", "whats", "wat", "wot", "guy", "man", "dude", "bro", "lol"]
 )
 
-QUESTION_WORDS = frozenset("who what when where why how which whom whose".split())
+QUESTION_WORDS = frozenset(["who", "what", "when", "where", "why", "how", "which", "whom", "whose"])
 
 
 def fold(text: str) -> str:

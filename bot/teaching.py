@@ -17,7 +17,13 @@ from pathlib import Path
 
 import yaml
 
-from bot.knowledge import LEARNED_QUESTIONS_FILE, KnowledgeError, Problem, load_knowledge, question_key
+from bot.knowledge import (
+    LEARNED_QUESTIONS_FILE,
+    KnowledgeError,
+    Problem,
+    load_knowledge,
+    question_key,
+)
 from bot.models import LearnedQuestionsFile
 
 LEARNED_FILE_HEADER = """\

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-
-import os
 
 import pytest
 import yaml

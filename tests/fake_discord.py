@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import itertools
 import json
 import logging
@@ -539,10 +540,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve_forever(args.port))
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ import os
 import signal
 import sys
 
-from bot.settings import PROJECT_ROOT
 from tests.fake_discord import FakeDiscord
 from tests.test_discord_e2e import ask, reload_as
 

@@ -17,8 +17,8 @@ import watchfiles
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_bot.checks import NotModerator
 from bot.answers import Reply
+from bot.discord_bot.checks import NotModerator
 from bot.discord_bot.cooldown import UserCooldowns
 from bot.discord_bot.views import VoteButton
 from bot.question_log import QuestionLog, Source
