@@ -87,6 +87,13 @@ class _Intent:
     phrasings: tuple[frozenset[str], ...]
 
 
+# Suffix, and what may have stood in its place: "placing" -> plac+e, "tried" -> tr+y.
+_INFLECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ing", ("", "e")), ("ed", ("", "e")), ("ied", ("y",)), ("ies", ("y",)), ("es", ("", "e")),
+    ("er", ("", "e")), ("ers", ("", "e")), ("ly", ("",)), ("ally", ("", "al")), ("ment", ("", "ing")),
+)
+
+
 def _starting_with(sorted_words: list[str], prefix: str) -> Iterator[str]:
     """The words of a sorted list that start with ``prefix``, in order."""
     for index in range(bisect.bisect_left(sorted_words, prefix), len(sorted_words)):
@@ -160,7 +167,19 @@ class Matcher:
     def _correct_typo(self, token: str) -> str:
         if token in self._postings or len(token) < MIN_TYPO_CORRECTION_LENGTH or token.isdigit():
             return token
-        return self._same_stem(token) or self._closest_spelling(token) or token
+        return self._uninflected(token) or self._same_stem(token) or self._closest_spelling(token) or token
+
+    def _uninflected(self, token: str) -> str | None:
+        """A known word the token is an inflection of: "placing" -> place, "overtaking" -> overtake."""
+        for suffix, replacements in _INFLECTIONS:
+            if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+                stem = token[: -len(suffix)]
+                for candidate in (stem + ending for ending in replacements):
+                    if candidate in self._spellings:
+                        return self._spellings[candidate]
+                if len(stem) > 3 and stem[-1] == stem[-2] and stem[:-1] in self._spellings:  # "running" -> run
+                    return self._spellings[stem[:-1]]
+        return None
 
     def _same_stem(self, token: str) -> str | None:
         """A known word from the same stem: "emotionally" -> emotion, "disappointment" -> disappointing."""

@@ -18,15 +18,32 @@ _UNSPLITTABLE_LETTERS = str.maketrans(
 _THOUSANDS_SEPARATOR = re.compile(r"(?<=\d)[,\u00a0\u202f ](?=\d{3}(?!\d))")
 _KILO_DISTANCE = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:k|km|kilometers?|kilometres?)\b")
 _METRE_UNIT = re.compile(r"\b(\d+)\s*(?:m|meters?|metres?|mtrs?)\b")
-_ORDINAL_SUFFIX = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
+_ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
+_ORDINAL_WORDS = dict(enumerate("zeroth first second third fourth fifth sixth seventh eighth ninth tenth".split()))
 # Keeps race times such as 13:13.66 whole; everything else that is not a letter or digit splits words.
 _TOKEN = re.compile(r"\d+(?::\d+)+(?:\.\d+)?|\d+(?:\.\d+)?|[^\W\d_]+")
 
-STOPWORDS = frozenset(
-    ["a", "an", "the", "and", "or", "but", "if", "of", "at", "by", "for", "with", "about", "against", "between", "into", "through", "during", "above", "below", "to", "up", "down", "in", "out", "on", "off", "over", "under", "again", "further", "then", "once", "here", "there", "all", "any", "both", "each", "few", "more", "most", "other", "some", "such", "no", "nor", "not", "only", "own", "same", "so", "than", "too", "very", "can", "will", "just", "should", "now", "is", "am", "are", "was", "were", "be", "been", "being", "have", "has", "had", "having", "do", "does", "did", "doing", "would", "could", "might", "must", "shall", "may", "i", "me", "my", "myself", "we", "our", "ours", "you", "your", "yours", "he", "him", "his", "himself", "she", "her", "hers", "it", "its", "itself", "they", "them", "their", "theirs", "this", "that", "these", "those", "s", "t", "d", "ll", "re", "ve", "m", "o", "y", "know", "please", "pls", "plz", "hey", "hi", "hello", "yo", "okay", "ok", "um", "uh", "like", "really", "actually", "exactly", "get", "got", "gets", "article", "story", "text", "piece", "news", "kind", "bit", "anything", "something", "u", "ur", "im", "dont", "take", "took", "taken", "taking", "make", "made", "go", "went", "going", "gonna", "wanna", "want", "wondering", "curious", "question", "quick", "btw", "also", "came", "come", "comes", "men", "mens", "big", "bigger", "biggest", "main", "major", "thing", "things", "stuff", "basically", "whats", "wat", "wot", "guy", "man", "dude", "bro", "lol"]
-)
+STOPWORDS = frozenset({
+    # English function words
+    "a", "an", "the", "and", "or", "but", "if", "of", "at", "by", "for", "with", "about", "against", "between",
+    "into", "through", "during", "above", "below", "to", "up", "down", "in", "out", "on", "off", "over",
+    "under", "again", "further", "then", "once", "here", "there", "all", "any", "both", "each", "few", "more",
+    "most", "other", "some", "such", "no", "nor", "not", "only", "own", "same", "so", "than", "too", "very",
+    "can", "will", "just", "should", "now", "is", "am", "are", "was", "were", "be", "been", "being", "have",
+    "has", "had", "having", "do", "does", "did", "doing", "would", "could", "might", "must", "shall", "may",
+    "i", "me", "my", "myself", "we", "our", "ours", "you", "your", "yours", "he", "him", "his", "himself",
+    "she", "her", "hers", "it", "its", "itself", "they", "them", "their", "theirs", "this", "that", "these",
+    "those", "s", "t", "d", "ll", "re", "ve", "m", "o", "y",
+    # chat filler and words every question about the article shares
+    "know", "please", "pls", "plz", "hey", "hi", "hello", "yo", "okay", "ok", "um", "uh", "like", "really",
+    "actually", "exactly", "get", "got", "gets", "article", "story", "text", "piece", "news", "kind", "bit",
+    "anything", "something", "u", "ur", "im", "dont", "take", "took", "taken", "taking", "make", "made", "go",
+    "went", "going", "gonna", "wanna", "want", "wondering", "curious", "question", "quick", "btw", "also",
+    "came", "come", "comes", "men", "mens", "big", "bigger", "biggest", "main", "major", "thing", "things",
+    "stuff", "basically", "whats", "wat", "wot", "guy", "man", "dude", "bro", "lol", "name", "named", "called",
+})
 
-QUESTION_WORDS = frozenset(["who", "what", "when", "where", "why", "how", "which", "whom", "whose"])
+QUESTION_WORDS = frozenset({"who", "what", "when", "where", "why", "how", "which", "whom", "whose"})
 
 
 def fold(text: str) -> str:
@@ -47,7 +64,7 @@ def _canonical_numbers(text: str) -> str:
     text = _THOUSANDS_SEPARATOR.sub("", text)
     text = _KILO_DISTANCE.sub(lambda m: f"{float(m.group(1)) * 1000:g} ", text)
     text = _METRE_UNIT.sub(r"\1 ", text)
-    return _ORDINAL_SUFFIX.sub(r"\1", text)
+    return _ORDINAL.sub(lambda m: _ORDINAL_WORDS.get(int(m.group(1)), m.group(1)), text)
 
 
 def _stem(token: str) -> str:

@@ -118,3 +118,12 @@ def test_the_part_the_article_does_not_cover_is_named(factbot):
 def test_and_inside_one_question_is_not_split(factbot, question, fact_id):
     reply = factbot.ask(question)
     assert reply.fact.id == fact_id and "\n" not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [("1500 m placing?", "result_1500m"), ("did he get overtaken in the 1500", "how_1500m_was_lost"),
+     ("how were the paris olympics for him emotionally", "mixed_emotions")],
+)
+def test_inflected_words_match_their_stems(factbot, question, fact_id):
+    assert factbot.ask(question).fact.id == fact_id

@@ -33,7 +33,7 @@ def test_fullwidth_and_case():
 
 
 def test_ordinals_and_plurals():
-    assert raw_tokens("4th images medals") == ["4", "image", "medal"]
+    assert raw_tokens("4th images medals") == ["fourth", "image", "medal"]
 
 
 def test_synonym_phrases_longest_first():
@@ -45,3 +45,7 @@ def test_synonym_phrases_longest_first():
 
 def test_content_tokens_drop_filler_keep_question_words():
     assert content_tokens(["hey", "who", "got", "the", "silver", "silver"]) == ["who", "silver"]
+
+
+def test_ordinals_become_words():
+    assert raw_tokens("who came 2nd or 3rd, not 4th") == ["who", "came", "second", "or", "third", "not", "fourth"]
