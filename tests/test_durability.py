@@ -101,3 +101,13 @@ def test_killed_mid_transaction_rolls_back(tmp_path: Path):
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     reopened.close()
     assert os.path.getsize(path) > 0
+
+
+def test_teach_cannot_write_outside_the_knowledge_folder(knowledge_copy: Path):
+    before = sorted(p.name for p in knowledge_copy.parent.iterdir())
+    for fact_id in ("../escape", "/etc/passwd", "..", "venue/../../x"):
+        result = teach(knowledge_copy, "which building hosted it", fact_id)
+        assert result.status is TeachStatus.INVALID
+        assert any("should match pattern" in str(problem) for problem in result.problems)
+    assert sorted(p.name for p in knowledge_copy.parent.iterdir()) == before
+    assert not (knowledge_copy / LEARNED_QUESTIONS_FILE).exists()
