@@ -259,3 +259,18 @@ async def test_a_process_runs_only_its_slice_of_the_shards(knowledge_copy: Path)
         identify = next(e for e in live.server.gateway_events if e.get("op") == 2)
         assert identify["d"]["shard"] == [1, 2]
         assert live.client.shard_count == 2 and live.client.shard_ids == [1]
+
+
+async def test_mentioning_the_bots_own_role_counts_as_a_mention(live: Running):
+    server = live.server
+    bot_role = "400000000000000009"
+    guild = live.client.get_guild(int(server.world.guild_id))
+    role_data = {**server.role_payload(bot_role, "factbot", 0, 2), "tags": {"bot_id": server.world.bot_id}}
+    await server.dispatch("GUILD_ROLE_CREATE", {"guild_id": server.world.guild_id, "role": role_data})
+    await eventually(lambda: guild.self_role is not None)
+    payload = server.message_payload(f"<@&{bot_role}> who got bronze?")
+    payload["mention_roles"] = [bot_role]
+    mark = await server.send_message(payload)
+    reply = await server.wait_for_request("POST", CHANNEL_MESSAGE, after=mark)
+    assert "Grant Fisher" in reply.body["embeds"][0]["description"]
+    assert reply.body["embeds"][0]["title"] == "who got bronze?"

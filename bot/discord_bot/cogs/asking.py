@@ -84,9 +84,13 @@ class Asking(commands.Cog):
             return None
         if message.guild is None:
             return message.content
-        if me not in message.mentions:
-            return None
-        return re.sub(rf"<@!?{me.id}>", " ", message.content)
+        # People mention the bot's own role as often as the bot itself (both show as "@factbot").
+        own_role = message.guild.self_role
+        if me in message.mentions:
+            return re.sub(rf"<@!?{me.id}>", " ", message.content)
+        if own_role is not None and own_role in message.role_mentions:
+            return message.content.replace(own_role.mention, " ")
+        return None
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
