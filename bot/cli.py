@@ -81,14 +81,18 @@ def command_ask(args: argparse.Namespace) -> int:
 def _open_log(settings: Settings) -> QuestionLog:
     try:
         return QuestionLog(settings.database_path, retention_days=settings.retention_days, hash_user_ids=settings.hash_user_ids)
-    except (SchemaTooNew, sqlite3.Error) as error:
+    except (SchemaTooNew, sqlite3.Error, OSError) as error:
         raise CommandError(f"cannot open the question log {settings.database_path}: {error}") from error
 
 
 def command_chat(args: argparse.Namespace) -> int:
     settings = _settings()
     bot = _load_bot(settings)
-    question_log = _open_log(settings)
+    try:
+        question_log: QuestionLog | None = _open_log(settings)
+    except CommandError as error:  # chatting matters more than logging the chat
+        print(f"factbot: {error}; questions will not be logged.", file=sys.stderr)
+        question_log = None
     meta = bot.knowledge.meta
     print(f"factbot: ask me about “{meta.title}”. Type 'topics' for what I know, 'quit' to leave.")
     while True:
@@ -103,7 +107,7 @@ def command_chat(args: argparse.Namespace) -> int:
             print(format_topics(bot))
             continue
         reply = bot.ask(question)
-        if question.strip():
+        if question_log is not None and question.strip():
             question_log.record(reply, Source.CLI)
         print(format_reply(reply), end="\n\n")
 

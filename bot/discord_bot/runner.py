@@ -52,7 +52,7 @@ def run_bot(settings: Settings, *, watch: bool = False) -> int:
     try:
         question_log = QuestionLog(settings.database_path, retention_days=settings.retention_days,
                                    hash_user_ids=settings.hash_user_ids)
-    except (SchemaTooNew, sqlite3.Error) as error:
+    except (SchemaTooNew, sqlite3.Error, OSError) as error:
         print(f"factbot: cannot start, the question log {settings.database_path} is unusable: {error}", file=sys.stderr)
         return 1
     point_at_discord_endpoints(settings)
