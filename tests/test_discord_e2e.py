@@ -274,3 +274,16 @@ async def test_mentioning_the_bots_own_role_counts_as_a_mention(live: Running):
     reply = await server.wait_for_request("POST", CHANNEL_MESSAGE, after=mark)
     assert "Grant Fisher" in reply.body["embeds"][0]["description"]
     assert reply.body["embeds"][0]["title"] == "who got bronze?"
+
+
+async def test_topic_pages_turn_with_the_buttons(live: Running):
+    server = live.server
+    mark = await server.interact(server.slash("topics"))
+    first = await server.wait_for_request("POST", CALLBACK, after=mark)
+    previous, following = first.body["data"]["components"][0]["components"]
+    assert previous["disabled"] and not following["disabled"]
+    mark = await server.interact(server.button_press(first.response["resource"]["message"], following["custom_id"]))
+    turned = await server.wait_for_request("POST", CALLBACK, after=mark)
+    assert turned.body["type"] == 7
+    assert turned.body["data"]["embeds"][0]["footer"]["text"].startswith("Page 2 of ")
+    assert turned.body["data"]["components"][0]["components"][0]["disabled"] is False

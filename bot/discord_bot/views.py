@@ -64,12 +64,11 @@ class DidYouMeanView(discord.ui.View):
 
 
 class PagesView(discord.ui.View):
-    """Previous / next buttons over a list of embeds."""
+    """Previous / next buttons over a list of embeds (sent privately, so only the asker sees them)."""
 
-    def __init__(self, pages: list[discord.Embed], owner_id: int) -> None:
+    def __init__(self, pages: list[discord.Embed]) -> None:
         super().__init__(timeout=VIEW_TIMEOUT_SECONDS)
         self.pages = pages
-        self.owner_id = owner_id
         self.index = 0
         self._sync_buttons()
 

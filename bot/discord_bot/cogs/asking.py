@@ -71,7 +71,7 @@ class Asking(commands.Cog):
         if len(pages) == 1:
             await interaction.response.send_message(embed=pages[0], ephemeral=True)
         else:
-            await interaction.response.send_message(embed=pages[0], view=PagesView(pages, interaction.user.id), ephemeral=True)
+            await interaction.response.send_message(embed=pages[0], view=PagesView(pages), ephemeral=True)
 
     @app_commands.command(name="source", description="Which article the answers come from, and how they are cited")
     async def source(self, interaction: discord.Interaction) -> None:

@@ -53,7 +53,7 @@ class Learning(commands.Cog):
         if len(pages) == 1:
             await interaction.followup.send(embed=pages[0], ephemeral=True)
         else:
-            await interaction.followup.send(embed=pages[0], view=PagesView(pages, interaction.user.id), ephemeral=True)
+            await interaction.followup.send(embed=pages[0], view=PagesView(pages), ephemeral=True)
 
     @app_commands.command(name="teach", description="Teach the bot that a question asks about a fact")
     @app_commands.describe(question="The question as people ask it", fact="The fact that answers it")
