@@ -205,9 +205,21 @@ def command_run(args: argparse.Namespace) -> int:
     return run_bot(_settings(), watch=args.watch)
 
 
+def command_default(args: argparse.Namespace) -> int:
+    """`factbot` alone: the Discord bot when there is a token, otherwise a local chat."""
+    if _settings().discord_token is not None:
+        return command_run(argparse.Namespace(watch=False))
+    print("factbot: no DISCORD_TOKEN set, so chatting here instead (see .env.example to run on Discord).", file=sys.stderr)
+    return command_chat(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="factbot", description="Answers questions about one news article.")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser = argparse.ArgumentParser(
+        prog="factbot", description="Answers questions about one news article. With no command: "
+        "runs the Discord bot if DISCORD_TOKEN is set, otherwise chats in this terminal.",
+    )
+    parser.set_defaults(handler=command_default)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     ask = commands.add_parser("ask", help="answer a question (or, with --json, many)")
     ask.add_argument("question", nargs="*", help="the question; with --json and none given, read stdin lines")

@@ -132,3 +132,13 @@ def test_labelled_sets_meet_the_quality_bar(factbot, name):
     assert result.accuracy >= 0.90, misses
     assert result.rejection >= 0.90, misses
     assert result.ambiguity_rate <= 0.05, misses
+
+
+def test_factbot_alone_chats_when_there_is_no_token(capsys, monkeypatch, tmp_path):
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "log.sqlite3"))
+    monkeypatch.chdir(tmp_path)  # no .env here
+    status, out, err = run_cli(capsys, monkeypatch, stdin="who got bronze\n")
+    assert status == 0
+    assert "no DISCORD_TOKEN set, so chatting here instead" in err
+    assert "Grant Fisher won the bronze medal" in out
