@@ -8,9 +8,12 @@ a crash leaves either the old file or the new one, never half of one.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -32,6 +35,18 @@ LEARNED_FILE_HEADER = """\
 """
 
 _write_lock = threading.Lock()
+TEACH_LOCK_FILE = ".teach.lock"
+
+
+@contextmanager
+def _folder_lock(directory: Path) -> Iterator[None]:
+    """Serialise teaching across processes (several shard processes may share one folder)."""
+    with _write_lock, open(directory / TEACH_LOCK_FILE, "a+b") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
 class TeachStatus(StrEnum):
@@ -97,7 +112,7 @@ def teach(directory: Path, question: str, fact_id: str, *, move: bool = False) -
     """Add ``question`` as a phrasing of ``fact_id``. With ``move``, take it from the fact that
     has it now (only a taught phrasing can be moved; hand-written ones are edited in facts.yaml)."""
     question = " ".join(question.split())
-    with _write_lock:
+    with _folder_lock(directory):
         try:
             current = load_knowledge(directory)
             learned = _read_learned(directory)

@@ -111,3 +111,18 @@ def test_teach_cannot_write_outside_the_knowledge_folder(knowledge_copy: Path):
         assert any("should match pattern" in str(problem) for problem in result.problems)
     assert sorted(p.name for p in knowledge_copy.parent.iterdir()) == before
     assert not (knowledge_copy / LEARNED_QUESTIONS_FILE).exists()
+
+
+def test_concurrent_teachers_in_separate_processes_lose_nothing(knowledge_copy: Path):
+    phrasings = [f"which building hosted it number {n}" for n in range(6)]
+    processes = [
+        run_python(f"""
+            from pathlib import Path
+            from bot.teaching import teach
+            assert teach(Path({str(knowledge_copy)!r}), {phrasing!r}, "venue").status.value == "taught"
+        """)
+        for phrasing in phrasings
+    ]
+    assert [process.wait(timeout=120) for process in processes] == [0] * len(phrasings)
+    learned = load_knowledge(knowledge_copy).facts["venue"].questions
+    assert all(phrasing in learned for phrasing in phrasings)
