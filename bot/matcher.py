@@ -92,6 +92,26 @@ _INFLECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ing", ("", "e")), ("ed", ("", "e")), ("ied", ("y",)), ("ies", ("y",)), ("es", ("", "e")),
     ("er", ("", "e")), ("ers", ("", "e")), ("ly", ("",)), ("ally", ("", "al")), ("ment", ("", "ing")),
 )
+# The safe subset for merging two words the facts both use: "runner" is not "run", "comment" not "coming".
+_VERB_INFLECTIONS = tuple((suffix, endings) for suffix, endings in _INFLECTIONS if suffix in {"ing", "ed", "ied", "ly"})
+
+
+def _base_forms(words: set[str]) -> dict[str, str]:
+    """Inflected words mapped onto a base form that also occurs ("happened" -> happen), so that
+    the facts and the questions agree on one spelling whichever form each uses."""
+    forms = {}
+    for word in words:
+        for suffix, replacements in _VERB_INFLECTIONS:
+            stem = word[: -len(suffix)]
+            if not word.endswith(suffix) or len(stem) < 3:
+                continue
+            base = next((stem + ending for ending in replacements if stem + ending in words), None)
+            if base is None and len(stem) > 3 and stem[-1] == stem[-2] and stem[:-1] in words:
+                base = stem[:-1]
+            if base is not None and base != word:
+                forms[word] = base
+                break
+    return forms
 
 
 def _starting_with(sorted_words: list[str], prefix: str) -> Iterator[str]:
@@ -108,6 +128,7 @@ class Matcher:
     def __init__(self, knowledge: Knowledge, settings: MatchSettings) -> None:
         self.settings = settings
         self.synonyms = SynonymTable(knowledge.synonyms)
+        self._base_forms = _base_forms(self._all_words(knowledge))
         self._intents: dict[str, _Intent] = {}
         for fact in knowledge.facts.values():
             source_text = " ".join([fact.answer, *(quote.text for quote in fact.quotes)])
@@ -134,8 +155,15 @@ class Matcher:
         }
         self._sorted_spellings = sorted(self._spellings)
 
+    def _all_words(self, knowledge: Knowledge) -> set[str]:
+        texts = [text for fact in knowledge.facts.values()
+                 for text in (*fact.questions, *fact.keywords, *fact.entities, fact.topic, fact.answer,
+                              *(quote.text for quote in fact.quotes))]
+        texts += [text for entry in knowledge.out_of_scope.values() for text in (*entry.questions, entry.topic)]
+        return {token for text in texts for token in content_tokens(tokens(text, self.synonyms))}
+
     def _canonical(self, text: str) -> list[str]:
-        return content_tokens(tokens(text, self.synonyms))
+        return [self._base_forms.get(token, token) for token in content_tokens(tokens(text, self.synonyms))]
 
     def _add_intent(
         self, intent_id: str, is_fact: bool, questions: Iterable[str], extra_words: Iterable[str], source_text: str
