@@ -19,7 +19,9 @@ _THOUSANDS_SEPARATOR = re.compile(r"(?<=\d)[,\u00a0\u202f ](?=\d{3}(?!\d))")
 _KILO_DISTANCE = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:k|km|kilometers?|kilometres?)\b")
 _METRE_UNIT = re.compile(r"\b(\d+)\s*(?:m|meters?|metres?|mtrs?)\b")
 _ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
-_ORDINAL_WORDS = dict(enumerate("zeroth first second third fourth fifth sixth seventh eighth ninth tenth".split()))
+_ORDINAL_WORDS = dict(
+    enumerate(["zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"])
+)
 # Keeps race times such as 13:13.66 whole; everything else that is not a letter or digit splits words.
 _TOKEN = re.compile(r"\d+(?::\d+)+(?:\.\d+)?|\d+(?:\.\d+)?|[^\W\d_]+")
 
