@@ -53,8 +53,10 @@ CANDIDATE_BUDGET = 1500
 PREFIX_EXPANSIONS = 30
 # A question naming a person the intent is not about is about someone else...
 OTHER_ENTITY_PENALTY = 0.7
-# ...and one asking "when" of an intent nobody asks "when" of wants another kind of answer.
+# ...and one asking "when" (or for a time, an age, a number) of an intent nobody asks that of
+# wants another kind of answer: "the European record *time*" is not the European record.
 OTHER_QUESTION_WORD_PENALTY = 0.85
+MEASURE_WORDS = frozenset({"time", "date", "age", "old", "many", "much", "long", "tall", "far", "fast", "often"})
 
 
 class Outcome(StrEnum):
@@ -183,7 +185,7 @@ class Matcher:
         for token in question_tokens - intent.vocabulary:
             if token in self._entity_tokens:
                 factor *= OTHER_ENTITY_PENALTY
-            elif token in QUESTION_WORDS:
+            elif token in QUESTION_WORDS or token in MEASURE_WORDS:
                 factor *= OTHER_QUESTION_WORD_PENALTY
         return factor
 
