@@ -39,7 +39,8 @@ def test_two_part_question_is_answered_by_the_fact_covering_both(factbot):
 @pytest.mark.parametrize(
     "question",
     ["how old is he", "who is his coach", "who won the 1500m", "what was the weather like",
-     "what is the capital of france", "what was kwemoi's time", "what nationality is grant fisher"],
+     "what is the capital of france", "what was kwemoi's time", "what nationality is grant fisher",
+     "what was the european record time he set in monaco", "how many medals did norway win"],
 )
 def test_not_in_the_article(factbot, question):
     reply = factbot.ask(question)
