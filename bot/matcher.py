@@ -36,7 +36,7 @@ from bot.knowledge import Knowledge
 from bot.normalize import QUESTION_WORDS, SynonymTable, content_tokens, tokens
 from bot.settings import MatchSettings
 
-COVERAGE_WEIGHT = 0.65
+COVERAGE_WEIGHT = 0.55
 SIMILARITY_WEIGHT = 1.0 - COVERAGE_WEIGHT
 ANSWER_ONLY_CREDIT = 0.75
 # Unknown words count as rarer than any known word: df of one intent.
