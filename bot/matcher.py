@@ -130,6 +130,8 @@ class Matcher:
     def __init__(self, knowledge: Knowledge, settings: MatchSettings) -> None:
         self.settings = settings
         self.synonyms = SynonymTable(knowledge.synonyms)
+        # Indexing reads every text twice (to find base forms, then to build intents): tokenise once.
+        self._words_of_text: dict[str, list[str]] = {}
         self._base_forms = _base_forms(self._all_words(knowledge))
         self._intents: dict[str, _Intent] = {}
         for fact in knowledge.facts.values():
@@ -156,16 +158,23 @@ class Matcher:
             if canonical in self._postings and len(word) >= MIN_TYPO_CORRECTION_LENGTH
         }
         self._sorted_spellings = sorted(self._spellings)
+        self._words_of_text.clear()  # questions are not cached: memory must not grow with traffic
 
     def _all_words(self, knowledge: Knowledge) -> set[str]:
         texts = [text for fact in knowledge.facts.values()
                  for text in (*fact.questions, *fact.keywords, *fact.entities, fact.topic, fact.answer,
                               *(quote.text for quote in fact.quotes))]
         texts += [text for entry in knowledge.out_of_scope.values() for text in (*entry.questions, entry.topic)]
-        return {token for text in texts for token in content_tokens(tokens(text, self.synonyms))}
+        for text in texts:
+            self._words_of_text.setdefault(text, content_tokens(tokens(text, self.synonyms)))
+        return {token for words in self._words_of_text.values() for token in words}
+
+    def _content_words(self, text: str) -> list[str]:
+        words = self._words_of_text.get(text)
+        return words if words is not None else content_tokens(tokens(text, self.synonyms))
 
     def _canonical(self, text: str) -> list[str]:
-        return [self._base_forms.get(token, token) for token in content_tokens(tokens(text, self.synonyms))]
+        return [self._base_forms.get(token, token) for token in self._content_words(text)]
 
     def _add_intent(
         self, intent_id: str, is_fact: bool, questions: Iterable[str], extra_words: Iterable[str], source_text: str
