@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from collections.abc import Awaitable, Callable
 
 import discord
@@ -111,7 +112,12 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"factbot:v
     async def callback(self, interaction: discord.Interaction) -> None:
         client = interaction.client
         vote, emoji = self.VALUES[self.value]
-        recorded = await client.in_db(client.question_log.vote, self.question_id, interaction.user.id, vote)  # type: ignore[attr-defined]
+        try:
+            recorded = await client.in_db(client.question_log.vote, self.question_id, interaction.user.id, vote)  # type: ignore[attr-defined]
+        except sqlite3.Error:
+            log.exception("could not record a vote")
+            await interaction.response.send_message("Sorry, I couldn't record that vote just now.", ephemeral=True)
+            return
         text = f"Thanks, your {emoji} is recorded." if recorded else "That answer is too old to vote on."
         await interaction.response.send_message(text, ephemeral=True)
 
