@@ -9,6 +9,11 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _working_root() -> Path:
+    """The checkout factbot runs from; when installed elsewhere (not editable), the current folder."""
+    return PROJECT_ROOT if (PROJECT_ROOT / "knowledge").is_dir() else Path.cwd()
 IdList = Annotated[list[int], NoDecode]
 
 
@@ -27,7 +32,7 @@ class MatchSettings(BaseSettings):
 class Settings(MatchSettings):
     """Everything the bot and the command line read from the environment."""
 
-    knowledge_dir: Path = PROJECT_ROOT / "knowledge"
+    knowledge_dir: Path = Field(default_factory=lambda: _working_root() / "knowledge")
     log_level: str = "INFO"
 
     discord_token: SecretStr | None = None
@@ -38,7 +43,7 @@ class Settings(MatchSettings):
     watch_debounce_seconds: float = Field(1.0, ge=0)
     shard_count: int | None = Field(None, ge=1)
     shard_ids: IdList = []
-    database_path: Path = PROJECT_ROOT / "data" / "factbot.sqlite3"
+    database_path: Path = Field(default_factory=lambda: _working_root() / "data" / "factbot.sqlite3")
     retention_days: int = Field(90, ge=1, description="Logged questions older than this are deleted.")
     hash_user_ids: bool = Field(False, description="Store a salted hash of askers' ids, for per-user counts.")
     discord_api_base: str | None = None
