@@ -158,6 +158,10 @@ class Matcher:
             if canonical in self._postings and len(word) >= MIN_TYPO_CORRECTION_LENGTH
         }
         self._sorted_spellings = sorted(self._spellings)
+        # A misspelling keeps its first letter and about its length, so only those words are compared.
+        self._spellings_by_shape: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for word in self._spellings:
+            self._spellings_by_shape[(word[0], len(word))].append(word)
         self._words_of_text.clear()  # questions are not cached: memory must not grow with traffic
 
     def _all_words(self, knowledge: Knowledge) -> set[str]:
@@ -230,9 +234,11 @@ class Matcher:
         return self._spellings[best] if best else None
 
     def _closest_spelling(self, token: str) -> str | None:
-        found = process.extractOne(
-            token, self._spellings.keys(), scorer=fuzz.ratio, score_cutoff=self.settings.typo_similarity
-        )
+        # fuzz.ratio >= cutoff is impossible when the lengths differ by more than this factor.
+        stretch = 200 / self.settings.typo_similarity - 1
+        lengths = range(math.floor(len(token) / stretch), math.ceil(len(token) * stretch) + 1)
+        candidates = [word for length in lengths for word in self._spellings_by_shape.get((token[0], length), ())]
+        found = process.extractOne(token, candidates, scorer=fuzz.ratio, score_cutoff=self.settings.typo_similarity)
         return self._spellings[found[0]] if found else None
 
     def _weight(self, token: str) -> float:
