@@ -287,3 +287,15 @@ async def test_topic_pages_turn_with_the_buttons(live: Running):
     assert turned.body["type"] == 7
     assert turned.body["data"]["embeds"][0]["footer"]["text"].startswith("Page 2 of ")
     assert turned.body["data"]["components"][0]["components"][0]["disabled"] is False
+
+
+async def test_did_you_mean_works_for_mentions_too(knowledge_copy: Path):
+    async with running_bot(knowledge_copy, ambiguity_margin=40) as live:
+        server = live.server
+        mark = await server.send_message(server.message_payload(f"<@{server.world.bot_id}> who got silver", mention_bot=True))
+        sent = await server.wait_for_request("POST", CHANNEL_MESSAGE, after=mark)
+        first_choice = sent.body["components"][0]["components"][0]
+        mark = await server.interact(server.button_press(sent.response, first_choice["custom_id"]))
+        press = await server.wait_for_request("POST", CALLBACK, after=mark)
+        assert press.body["type"] == 7
+        assert "> silver medalist Rodgers Kwemoi" in press.body["data"]["embeds"][0]["description"]
