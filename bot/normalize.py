@@ -42,7 +42,7 @@ STOPWORDS = frozenset({
     "anything", "something", "u", "ur", "im", "dont", "take", "took", "taken", "taking", "make", "made", "go",
     "went", "going", "gonna", "wanna", "want", "wondering", "curious", "question", "quick", "btw", "also",
     "came", "come", "comes", "men", "mens", "big", "bigger", "biggest", "main", "major", "thing", "things",
-    "stuff", "basically", "whats", "wat", "wot", "guy", "man", "dude", "bro", "lol", "name", "named", "called", "considered", "regarded", "people", "according", "describe", "described",
+    "stuff", "basically", "whats", "wat", "wot", "guy", "man", "dude", "bro", "lol", "name", "named", "called", "considered", "regarded", "people", "according", "describe", "described", "besides", "beside", "apart", "except", "along", "give", "gave", "given", "giving",
 })
 
 QUESTION_WORDS = frozenset({"who", "what", "when", "where", "why", "how", "which", "whom", "whose"})
