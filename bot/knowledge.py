@@ -231,8 +231,8 @@ def _validate_entries(
     """Validate a list of entries one by one, so one bad entry does not hide the others' problems."""
     if raw is None:
         return []
-    for unknown in sorted(set(raw) - {key}):
-        problems.add(name, "unknown key (not part of the schema; check the spelling)", field=str(unknown))
+    for unknown in sorted(str(k) for k in raw if k != key):  # YAML keys may be numbers too
+        problems.add(name, "unknown key (not part of the schema; check the spelling)", field=unknown)
     entries = raw.get(key)
     if entries is None and not required:
         return []

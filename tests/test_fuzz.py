@@ -55,7 +55,7 @@ def _mutate(text: bytes, data: st.DataObject) -> bytes:
     if kind == "replace" and at < len(text):
         return text[:at] + data.draw(st.sampled_from([b"x", b":", b"-", b"'", b"\t", b"[", b"{", b"\n"])) + text[at + 1 :]
     if kind == "insert":
-        return text[:at] + data.draw(st.sampled_from([b"  - 42\n", b"foo: [1, 2]\n", b": :\n", b"\xff\xfe", b"id: gold_5000m\n"])) + text[at:]
+        return text[:at] + data.draw(st.sampled_from([b"  - 42\n", b"foo: [1, 2]\n", b"42: x\n", b"null: 1\n", b": :\n", b"\xff\xfe", b"id: gold_5000m\n"])) + text[at:]
     if kind == "duplicate":
         end = min(len(text), at + data.draw(st.integers(1, 2000)))
         return text[:end] + text[at:end] + text[end:]

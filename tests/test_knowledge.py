@@ -149,3 +149,10 @@ def test_top_level_must_be_a_mapping(knowledge_copy):
 
 def test_not_a_folder(tmp_path):
     assert problems_of(tmp_path / "nowhere") == [f"{tmp_path / 'nowhere'}: is not a folder"]
+
+
+def test_odd_top_level_keys_are_reported_not_crashed_on(knowledge_copy):
+    text = (knowledge_copy / "facts.yaml").read_text(encoding="utf-8")
+    (knowledge_copy / "facts.yaml").write_text(text + "1500: x\nnull: y\nextra: z\n", encoding="utf-8")
+    problems = problems_of(knowledge_copy)
+    assert {p.split(": ")[1] for p in problems} == {"1500", "None", "extra"}
