@@ -36,12 +36,13 @@ async def test_factbot_run_serves_through_the_fake_server_and_never_logs_the_tok
         _, followup = await reload_as(server, moderator=True)
         assert followup["embeds"][0]["title"].startswith("Facts reloaded")
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGTERM)  # how a service manager stops it
         output, _ = await asyncio.wait_for(process.communicate(), timeout=30)
         await server.stop()
     log = output.decode()
     assert process.returncode == 0, log
     assert "question outcome=answered fact=silver_medalist" in log
     assert "reload (/reload by user" in log
+    assert "SIGTERM: shutting down" in log
     assert SENTINEL_TOKEN not in log
     assert "SENTINEL" not in log

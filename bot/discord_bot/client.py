@@ -67,7 +67,7 @@ class FactBotClient(commands.AutoShardedBot):
         self.cooldowns = UserCooldowns(settings.cooldown_rate, settings.cooldown_seconds)
         self.watch = watch
         self._watch_task: asyncio.Task[None] | None = None
-        self._signal_reloads: set[asyncio.Task[ReloadResult]] = set()
+        self._signal_tasks: set[asyncio.Task[Any]] = set()
         self.tree.on_error = self.on_app_command_error
 
     async def setup_hook(self) -> None:
@@ -76,9 +76,12 @@ class FactBotClient(commands.AutoShardedBot):
             await self.load_extension(extension)
         await self.sync_commands()
         try:
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._reload_on_signal)
-        except (NotImplementedError, RuntimeError, AttributeError):  # no SIGHUP on Windows
-            log.info("SIGHUP reload is not available on this platform")
+            loop = asyncio.get_running_loop()
+            loop.add_signal_handler(signal.SIGHUP, self._reload_on_signal)
+            # A service manager stops the bot with SIGTERM: close the connection and the log cleanly.
+            loop.add_signal_handler(signal.SIGTERM, self._close_on_signal)
+        except (NotImplementedError, RuntimeError, AttributeError):  # no such signals on Windows
+            log.info("SIGHUP reload and SIGTERM shutdown are not available on this platform")
         if self.watch:
             self._watch_task = asyncio.create_task(self.watch_knowledge(), name="knowledge-watch")
 
@@ -122,9 +125,15 @@ class FactBotClient(commands.AutoShardedBot):
         return result
 
     def _reload_on_signal(self) -> None:
-        task = asyncio.create_task(self.reload_knowledge("SIGHUP"))
-        self._signal_reloads.add(task)  # keep a reference until it finishes
-        task.add_done_callback(self._signal_reloads.discard)
+        self._keep_until_done(asyncio.create_task(self.reload_knowledge("SIGHUP")))
+
+    def _close_on_signal(self) -> None:
+        log.info("SIGTERM: shutting down")
+        self._keep_until_done(asyncio.create_task(self.close()))
+
+    def _keep_until_done(self, task: asyncio.Task[Any]) -> None:
+        self._signal_tasks.add(task)  # the loop keeps only a weak reference to tasks
+        task.add_done_callback(self._signal_tasks.discard)
 
     async def watch_knowledge(self) -> None:
         directory: Path = self.store.directory
