@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.answers import FactBot, Reply
+from bot.answers import FactBot
 from bot.knowledge import Knowledge, KnowledgeError, Problem, load_knowledge
 from bot.settings import MatchSettings
 
@@ -76,9 +76,6 @@ class KnowledgeStore:
     @property
     def current(self) -> FactBot:
         return self._current
-
-    def ask(self, question: str) -> Reply:
-        return self._current.ask(question)
 
     def reload(self) -> ReloadResult:
         """Re-read the folder; on any problem keep the current facts and say why."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 import discord
@@ -15,8 +14,6 @@ from bot.store import ReloadResult
 
 if TYPE_CHECKING:
     from bot.discord_bot.client import FactBotClient
-
-log = logging.getLogger(__name__)
 
 
 def reload_embed(result: ReloadResult) -> discord.Embed:
