@@ -26,7 +26,7 @@ import itertools
 import math
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -98,22 +98,25 @@ _INFLECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _VERB_INFLECTIONS = tuple((suffix, endings) for suffix, endings in _INFLECTIONS if suffix in {"ing", "ed", "ied", "ly"})
 
 
+def _uninflect(word: str, known: Container[str], inflections: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
+    """The known word that ``word`` is an inflection of ("placing" -> place, "running" -> run)."""
+    for suffix, endings in inflections:
+        stem = word[: -len(suffix)]
+        if not word.endswith(suffix) or len(stem) < 3:
+            continue
+        candidates = [stem + ending for ending in endings]
+        if len(stem) > 3 and stem[-1] == stem[-2]:  # a doubled final consonant: "running" -> run
+            candidates.append(stem[:-1])
+        for candidate in candidates:
+            if candidate in known:
+                return candidate
+    return None
+
+
 def _base_forms(words: set[str]) -> dict[str, str]:
     """Inflected words mapped onto a base form that also occurs ("happened" -> happen), so that
     the facts and the questions agree on one spelling whichever form each uses."""
-    forms = {}
-    for word in words:
-        for suffix, replacements in _VERB_INFLECTIONS:
-            stem = word[: -len(suffix)]
-            if not word.endswith(suffix) or len(stem) < 3:
-                continue
-            base = next((stem + ending for ending in replacements if stem + ending in words), None)
-            if base is None and len(stem) > 3 and stem[-1] == stem[-2] and stem[:-1] in words:
-                base = stem[:-1]
-            if base is not None and base != word:
-                forms[word] = base
-                break
-    return forms
+    return {word: base for word in words if (base := _uninflect(word, words, _VERB_INFLECTIONS))}
 
 
 def _starting_with(sorted_words: list[str], prefix: str) -> Iterator[str]:
@@ -214,15 +217,8 @@ class Matcher:
 
     def _uninflected(self, token: str) -> str | None:
         """A known word the token is an inflection of: "placing" -> place, "overtaking" -> overtake."""
-        for suffix, replacements in _INFLECTIONS:
-            if token.endswith(suffix) and len(token) - len(suffix) >= 3:
-                stem = token[: -len(suffix)]
-                for candidate in (stem + ending for ending in replacements):
-                    if candidate in self._spellings:
-                        return self._spellings[candidate]
-                if len(stem) > 3 and stem[-1] == stem[-2] and stem[:-1] in self._spellings:  # "running" -> run
-                    return self._spellings[stem[:-1]]
-        return None
+        base = _uninflect(token, self._spellings, _INFLECTIONS)
+        return self._spellings[base] if base else None
 
     def _same_stem(self, token: str) -> str | None:
         """A known word from the same stem: "emotionally" -> emotion, "disappointment" -> disappointing."""
