@@ -108,7 +108,10 @@ class FactBot:
         A fact that matches the whole question but none of its parts ("who got silver and
         bronze?" -> the podium) covers all of it. When the whole question only matches what one
         part asks, answering it alone would silently drop the rest."""
-        pieces = [piece for piece in _CONJUNCTION.split(question)[:MAX_PARTS] if self.matcher.question_tokens(piece)]
+        raw_pieces = _CONJUNCTION.split(question)[:MAX_PARTS]
+        if len(raw_pieces) < 2:  # most questions: no joining word, nothing more to read
+            return []
+        pieces = [piece for piece in raw_pieces if self.matcher.question_tokens(piece)]
         if len(pieces) < 2:
             return []
         whole_answered = whole.outcome is Outcome.ANSWERED and whole.best is not None
@@ -119,7 +122,7 @@ class FactBot:
         part_facts = {r.best.intent_id for _, r in parts if r.outcome is Outcome.ANSWERED and r.best}
         if not part_facts:
             return []
-        whole_fact = whole.best.intent_id if whole_answered and whole.best else None
+        whole_fact = whole.best.intent_id if whole_answered else None
         if whole_fact is not None and whole_fact not in part_facts:
             return []
         unanswered_part = any(r.outcome is not Outcome.ANSWERED for _, r in parts)
