@@ -14,9 +14,14 @@ AMBIGUOUS_COLOUR = discord.Colour.gold()
 NOT_FOUND_COLOUR = discord.Colour.light_grey()
 MODERATION_COLOUR = discord.Colour.blurple()
 
+# Discord's limits.
 EMBED_TITLE_LIMIT = 256
 EMBED_DESCRIPTION_LIMIT = 4096
 EMBED_FIELD_LIMIT = 1024
+MESSAGE_LIMIT = 2000
+BUTTON_LABEL_LIMIT = 80
+AUTOCOMPLETE_CHOICES = 25
+CHOICE_LIMIT = 100
 
 
 def shorten(text: str, limit: int) -> str:

@@ -10,12 +10,11 @@ from collections.abc import Awaitable, Callable
 import discord
 
 from bot.answers import Alternative
-from bot.discord_bot.embeds import reply_embed, shorten
+from bot.discord_bot.embeds import BUTTON_LABEL_LIMIT, reply_embed, shorten
 from bot.store import KnowledgeStore
 
 log = logging.getLogger(__name__)
 
-BUTTON_LABEL_LIMIT = 80
 VIEW_TIMEOUT_SECONDS = 180.0
 
 
@@ -136,7 +135,7 @@ class ConfirmView(discord.ui.View):
         super().__init__(timeout=VIEW_TIMEOUT_SECONDS)
         self.owner_id = owner_id
         self.on_confirm = on_confirm
-        self.confirm.label = confirm_label
+        self.confirm.label = shorten(confirm_label, BUTTON_LABEL_LIMIT)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id != self.owner_id:

@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_bot.embeds import reply_embed, source_embed, topics_pages
+from bot.discord_bot.embeds import AUTOCOMPLETE_CHOICES, CHOICE_LIMIT, reply_embed, source_embed, topics_pages
 from bot.discord_bot.views import DidYouMeanView, PagesView, vote_view
 from bot.matcher import Outcome
 from bot.question_log import Source
@@ -20,8 +20,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-AUTOCOMPLETE_LIMIT = 25
-CHOICE_LIMIT = 100
 TOPICS_PER_PAGE = 6
 HELP_TEXT = "Ask me about the article, e.g. `@factbot who won silver?` or `/ask`. `/topics` lists what I know."
 
@@ -62,7 +60,7 @@ class Asking(commands.Cog):
 
     @ask.autocomplete("question")
     async def ask_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        suggestions = self.bot.store.current.suggest_questions(current, AUTOCOMPLETE_LIMIT)
+        suggestions = self.bot.store.current.suggest_questions(current, AUTOCOMPLETE_CHOICES)
         return [app_commands.Choice(name=q[:CHOICE_LIMIT], value=q[:CHOICE_LIMIT]) for q in suggestions]
 
     @app_commands.command(name="topics", description="What the bot can answer, by topic")

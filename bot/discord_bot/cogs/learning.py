@@ -14,7 +14,15 @@ from rapidfuzz import fuzz, process
 
 from bot.charts import stats_chart_png
 from bot.discord_bot.checks import moderator_command
-from bot.discord_bot.embeds import reply_embed, stats_embed, unanswered_pages
+from bot.discord_bot.embeds import (
+    AUTOCOMPLETE_CHOICES,
+    CHOICE_LIMIT,
+    MESSAGE_LIMIT,
+    reply_embed,
+    shorten,
+    stats_embed,
+    unanswered_pages,
+)
 from bot.discord_bot.views import ConfirmView, PagesView
 from bot.teaching import TeachResult, TeachStatus, teach
 
@@ -24,8 +32,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ROWS_PER_PAGE = 10
-AUTOCOMPLETE_LIMIT = 25
-CHOICE_LIMIT = 100
 
 
 class Learning(commands.Cog):
@@ -66,7 +72,7 @@ class Learning(commands.Cog):
                 moved = await asyncio.to_thread(teach, self.bot.store.directory, question, fact, move=True)
                 await self._report(confirmation, moved)
 
-            view = ConfirmView(interaction.user.id, f"Move it to {fact}"[:80], move)
+            view = ConfirmView(interaction.user.id, f"Move it to {fact}", move)
             await interaction.followup.send(f"{result.describe()}\nMove it to '{fact}'?", view=view, ephemeral=True)
             return
         await self._report(interaction, result)
@@ -74,7 +80,7 @@ class Learning(commands.Cog):
     async def _report(self, interaction: discord.Interaction, result: TeachResult) -> None:
         if result.status is not TeachStatus.TAUGHT:
             hint = "\nEdit facts.yaml to move a hand-written phrasing." if result.other_is_hand_written else ""
-            await interaction.followup.send(result.describe()[:1900] + hint, ephemeral=True)
+            await interaction.followup.send(shorten(result.describe() + hint, MESSAGE_LIMIT), ephemeral=True)
             return
         await self.bot.reload_knowledge(f"/teach by user {interaction.user.id}: {result.question!r} -> {result.fact_id}")
         factbot = self.bot.store.current
@@ -87,11 +93,11 @@ class Learning(commands.Cog):
         factbot = self.bot.store.current
         facts = factbot.knowledge.facts
         if not current.strip():
-            chosen = list(facts)[:AUTOCOMPLETE_LIMIT]
+            chosen = list(facts)[:AUTOCOMPLETE_CHOICES]
         else:
-            by_id = process.extract(current, list(facts), scorer=fuzz.WRatio, limit=AUTOCOMPLETE_LIMIT, score_cutoff=60)
-            by_meaning = factbot.matcher.likely_facts(current, AUTOCOMPLETE_LIMIT)
-            chosen = list(dict.fromkeys([fact_id for fact_id, _, _ in by_id] + by_meaning))[:AUTOCOMPLETE_LIMIT]
+            by_id = process.extract(current, list(facts), scorer=fuzz.WRatio, limit=AUTOCOMPLETE_CHOICES, score_cutoff=60)
+            by_meaning = factbot.matcher.likely_facts(current, AUTOCOMPLETE_CHOICES)
+            chosen = list(dict.fromkeys([fact_id for fact_id, _, _ in by_id] + by_meaning))[:AUTOCOMPLETE_CHOICES]
         return [app_commands.Choice(name=f"{fact_id} — {facts[fact_id].topic}"[:CHOICE_LIMIT], value=fact_id) for fact_id in chosen]
 
     @app_commands.command(name="stats", description="Questions asked, answer rates, top facts and votes, with a chart")
