@@ -19,8 +19,8 @@ from bot.normalize import fold
 from bot.settings import MatchSettings
 
 AMBIGUOUS_CHOICES = 3
-# "and", "&", "+", ";", "also", "plus" join the parts of a question that asks several things.
-_CONJUNCTION = re.compile(r"\s+(?:and|also|plus)\s+|\s*[;&+]\s*", re.IGNORECASE)
+# "and", "plus" and ";" join the parts of a question that asks several things ("&" joins names: "Mol & Sørum").
+_CONJUNCTION = re.compile(r"\s+(?:and|plus)\s+|\s*;\s*", re.IGNORECASE)
 MAX_PARTS = 4
 _QUESTION_START = re.compile(
     r"(?:who|whom|whose|what|when|where|why|how|which|did|does|do|is|was|were|will|would|can|could|has|had|have)\b",

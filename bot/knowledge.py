@@ -7,6 +7,7 @@ A knowledge folder holds::
     facts.yaml              the facts (schema: bot.models.FactSpec)
     out_of_scope.yaml       questions people ask that the article does not answer (optional)
     synonyms.yaml           words people use for the same thing (optional)
+    translations.yaml       how people ask in other languages, word by word (optional)
     learned_questions.yaml  phrasings added by moderators with /teach (optional)
 
 ``load_knowledge`` reports every problem it finds at once, each naming the file, the
@@ -32,6 +33,7 @@ from bot.models import (
     OutOfScopeSpec,
     Schema,
     SynonymsFile,
+    TranslationsFile,
 )
 from bot.normalize import fold
 
@@ -39,6 +41,7 @@ ARTICLE_META_FILE = "article.yaml"
 FACTS_FILE = "facts.yaml"
 OUT_OF_SCOPE_FILE = "out_of_scope.yaml"
 SYNONYMS_FILE = "synonyms.yaml"
+TRANSLATIONS_FILE = "translations.yaml"
 LEARNED_QUESTIONS_FILE = "learned_questions.yaml"
 
 MAX_FILE_BYTES = 32 * 1024 * 1024  # far above any real article; stops a runaway file early
@@ -115,6 +118,9 @@ class Knowledge:
     facts: Mapping[str, Fact]
     out_of_scope: Mapping[str, OutOfScope]
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Other languages' words for English ones, every language together, and their function words.
+    translations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    foreign_filler: tuple[str, ...] = ()
 
     @property
     def question_count(self) -> int:
@@ -319,6 +325,7 @@ def load_knowledge(directory: Path | str, overrides: Mapping[str, str] | None = 
     raw_oos = read_yaml(OUT_OF_SCOPE_FILE)
     oos_specs = _validate_entries(OutOfScopeSpec, OUT_OF_SCOPE_FILE, raw_oos, "out_of_scope", problems, required=False)
     synonyms_file = _validate(SynonymsFile, SYNONYMS_FILE, read_yaml(SYNONYMS_FILE), problems)
+    translations_file = _validate(TranslationsFile, TRANSLATIONS_FILE, read_yaml(TRANSLATIONS_FILE), problems)
     learned_file = _validate(LearnedQuestionsFile, LEARNED_QUESTIONS_FILE, read_yaml(LEARNED_QUESTIONS_FILE), problems)
 
     article: str | None = None
@@ -360,6 +367,11 @@ def load_knowledge(directory: Path | str, overrides: Mapping[str, str] | None = 
         raise KnowledgeError(list(problems) or [Problem(str(directory), "could not be loaded")])
     out_of_scope = {spec.id: OutOfScope(spec.id, spec.topic, spec.reply, tuple(spec.questions)) for spec in oos_specs}
     synonyms = {key: tuple(values) for key, values in (synonyms_file.synonyms if synonyms_file else {}).items()}
+    languages = list(translations_file.languages.values()) if translations_file else []
+    translations: dict[str, tuple[str, ...]] = {}
+    for language in languages:
+        for english, foreign in language.words.items():
+            translations[english] = translations.get(english, ()) + tuple(foreign)
     return Knowledge(
         directory=directory,
         meta=meta,
@@ -367,4 +379,6 @@ def load_knowledge(directory: Path | str, overrides: Mapping[str, str] | None = 
         facts=MappingProxyType(facts),
         out_of_scope=MappingProxyType(out_of_scope),
         synonyms=MappingProxyType(synonyms),
+        translations=MappingProxyType(translations),
+        foreign_filler=tuple(word for language in languages for word in language.filler),
     )

@@ -39,8 +39,12 @@ from bot.settings import MatchSettings
 COVERAGE_WEIGHT = 0.55
 SIMILARITY_WEIGHT = 1.0 - COVERAGE_WEIGHT
 ANSWER_ONLY_CREDIT = 0.75
-# Unknown words count as rarer than any known word: df of one intent.
-UNKNOWN_WORD_DF = 1.0
+# A word no intent knows counts as if this many intents used it: weighty, yet a paraphrase the
+# phrasings lack ("arena", "bagged") must not veto the words it shares with a fact. What the article
+# lacks (coach, age, weather) is listed as known unknowns in out_of_scope.yaml instead.
+UNKNOWN_WORD_DF = 6.0
+# An unknown number (another year, distance or time) is decisive: it counts as the rarest word there is.
+UNKNOWN_NUMBER_DF = 1.0
 # Question words steer between facts but must never outweigh a word about the subject.
 QUESTION_WORD_WEIGHT_CAP = 1.5
 MIN_TYPO_CORRECTION_LENGTH = 4
@@ -51,7 +55,7 @@ SIMILARITY_CANDIDATES = 40
 # How many intents a question is scored against at most (all of them in a fact base this small or smaller).
 CANDIDATE_BUDGET = 1500
 PREFIX_EXPANSIONS = 30
-# A question naming a person the intent is not about is about someone else...
+# A question naming a person (or a number) the intent is not about is about someone else...
 OTHER_ENTITY_PENALTY = 0.7
 # ...and one asking "when" (or for a time, an age, a number) of an intent nobody asks that of
 # wants another kind of answer: "the European record *time*" is not the European record.
@@ -132,7 +136,7 @@ class Matcher:
 
     def __init__(self, knowledge: Knowledge, settings: MatchSettings) -> None:
         self.settings = settings
-        self.synonyms = SynonymTable(knowledge.synonyms)
+        self.synonyms = SynonymTable(knowledge.synonyms, knowledge.translations, knowledge.foreign_filler)
         # Indexing reads every text twice (to find base forms, then to build intents): tokenise once.
         self._words_of_text: dict[str, list[str]] = {}
         self._base_forms = _base_forms(self._all_words(knowledge))
@@ -152,7 +156,8 @@ class Matcher:
                 self._postings[token].append(intent.id)
         count = max(len(self._intents), 1)
         self._weights = {token: math.log1p(count / len(ids)) for token, ids in self._postings.items()}
-        self._unknown_weight = math.log1p(count / UNKNOWN_WORD_DF)
+        self._unknown_word_weight = math.log1p(count / UNKNOWN_WORD_DF)
+        self._unknown_number_weight = math.log1p(count / UNKNOWN_NUMBER_DF)
         self._sorted_vocabulary = sorted(self._postings)
         # Spellings a misspelt or inflected word may be corrected to, and the token each means.
         self._spellings = {
@@ -199,7 +204,8 @@ class Matcher:
         """Score multiplier for asking about someone or in a way this intent never covers."""
         factor = 1.0
         for token in question_tokens - intent.vocabulary:
-            if token in self._entity_tokens:
+            # A number the intent never mentions is another race, year or time: "his time in the 1500".
+            if token in self._entity_tokens or (token[0].isdigit() and token not in intent.answer_vocabulary):
                 factor *= OTHER_ENTITY_PENALTY
             elif token in QUESTION_WORDS or token in MEASURE_WORDS:
                 factor *= OTHER_QUESTION_WORD_PENALTY
@@ -238,7 +244,9 @@ class Matcher:
         return self._spellings[found[0]] if found else None
 
     def _weight(self, token: str) -> float:
-        weight = self._weights.get(token, self._unknown_weight)
+        weight = self._weights.get(token)
+        if weight is None:
+            weight = self._unknown_number_weight if token[0].isdigit() else self._unknown_word_weight
         return min(weight, QUESTION_WORD_WEIGHT_CAP) if token in QUESTION_WORDS else weight
 
     def _candidates(self, tokens: Iterable[str]) -> set[str]:

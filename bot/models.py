@@ -62,6 +62,22 @@ class SynonymsFile(Schema):
     synonyms: dict[NonBlank, list[NonBlank]] = {}
 
 
+class LanguageSpec(Schema):
+    """How people ask in one other language: its words mapped onto the English ones the facts use."""
+
+    name: NonBlank
+    # English word or phrase -> the ways this language says it.
+    words: dict[NonBlank, list[NonBlank]] = {}
+    # Function words with no English counterpart worth keeping ("er", "og", "på").
+    filler: list[NonBlank] = []
+
+
+class TranslationsFile(Schema):
+    """Questions in other languages are read into English; answers and quotes stay in the article's language."""
+
+    languages: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")], LanguageSpec] = {}
+
+
 class LearnedQuestionsFile(Schema):
     """Extra phrasings taught by moderators, kept apart from the hand-written facts."""
 

@@ -17,11 +17,20 @@ _UNSPLITTABLE_LETTERS = str.maketrans(
 
 _THOUSANDS_SEPARATOR = re.compile(r"(?<=\d)[,\u00a0\u202f ](?=\d{3}(?!\d))")
 _KILO_DISTANCE = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:k|km|kilometers?|kilometres?)\b")
-_METRE_UNIT = re.compile(r"\b(\d+)\s*(?:m|meters?|metres?|mtrs?)\b")
+_METRE_UNIT = re.compile(r"\b(\d+)(?:\s*|-)(?:m|meters?|metres?|mtrs?)\b")
 _ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
 _ORDINAL_WORDS = dict(
     enumerate(["zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"])
 )
+# Discord markup that carries no words of the question: user, role and channel mentions, slash-command
+# mentions, timestamps, custom emoji, @everyone/@here, :shortcode: emoji and links.
+_DISCORD_TOKENS = re.compile(
+    r"<(?:@[!&]?|#)\d+>|</[\w -]+:\d+>|<t:-?\d+(?::\w)?>|<a?:\w+:\d+>|@(?:everyone|here)\b"
+    r"|(?<![\w:]):[a-z][a-z0-9_+-]*:(?![\w:])|<?https?://\S+>?",
+    re.IGNORECASE,
+)
+# Quote (">"), heading ("#") and list markers at the start of a line.
+_LINE_MARKERS = re.compile(r"^[ \t]*(?:>>>|>|#{1,3}|[-*]|-#)[ \t]+", re.MULTILINE)
 # Keeps race times such as 13:13.66 whole; everything else that is not a letter or digit splits words.
 _TOKEN = re.compile(r"\d+(?::\d+)+(?:\.\d+)?|\d+(?:\.\d+)?|[^\W\d_]+")
 
@@ -35,14 +44,29 @@ STOPWORDS = frozenset({
     "has", "had", "having", "do", "does", "did", "doing", "would", "could", "might", "must", "shall", "may",
     "i", "me", "my", "myself", "we", "our", "ours", "you", "your", "yours", "he", "him", "his", "himself",
     "she", "her", "hers", "it", "its", "itself", "they", "them", "their", "theirs", "this", "that", "these",
-    "those", "s", "t", "d", "ll", "re", "ve", "m", "o", "y",
+    "those", "s", "t", "d", "ll", "re", "ve", "m", "o", "y", "as", "from", "while", "until", "whether", "also",
     # chat filler and words every question about the article shares
     "know", "please", "pls", "plz", "hey", "hi", "hello", "yo", "okay", "ok", "um", "uh", "like", "really",
     "actually", "exactly", "get", "got", "gets", "article", "story", "text", "piece", "news", "kind", "bit",
     "anything", "something", "u", "ur", "im", "dont", "take", "took", "taken", "taking", "make", "made", "go",
     "went", "going", "gonna", "wanna", "want", "wondering", "curious", "question", "quick", "btw", "also",
     "came", "come", "comes", "men", "mens", "big", "bigger", "biggest", "main", "major", "thing", "things",
-    "stuff", "basically", "whats", "wat", "wot", "guy", "man", "dude", "bro", "lol", "name", "named", "called", "considered", "regarded", "people", "according", "describe", "described", "besides", "beside", "apart", "except", "along", "give", "gave", "given", "giving",
+    "stuff", "basically", "whats", "wat", "wot", "guy", "man", "dude", "bro", "lol", "name", "named", "called",
+    "considered", "regarded", "people", "according", "describe", "described", "besides", "beside", "apart",
+    "except", "along", "give", "gave", "given", "giving",
+    # talking to the bot in a chat: its name, laughter, hedges, "anyone know"
+    "bot", "factbot", "lmao", "lmfao", "rofl", "haha", "hahaha", "xd", "omg", "bruh", "ngl", "tbh", "fr", "imo",
+    "idk", "nah", "yeah", "yep", "yea", "ya", "yall", "sooo", "soo", "wait", "hmm", "anyone", "anybody", "someone",
+    "somebody", "guys", "folks", "chat", "sorry", "exact", "tho", "though", "again",
+    "remind", "forgot", "forget", "need", "real", "quick", "quickly", "lemme", "let", "us",
+    # how an exam or a reader asks, rather than what it asks about
+    "identify", "passage", "author", "writer", "reporter", "stated", "state", "states", "stating", "explain",
+    "briefly", "summarise", "summarize", "summary", "list", "mention", "mentioned", "mentions", "refer",
+    "referred", "refers", "reference", "indicate", "indicates", "indicated", "suggest", "suggests", "report",
+    "reports", "reported", "specify", "specific", "specifically", "provide", "provided", "support", "evidence",
+    "answer", "true", "false", "correct", "paragraph", "sentence", "line", "word", "words",
+    "phrase", "quote", "quoted", "cite", "based", "context", "write", "writes", "written", "discuss", "discussed",
+    "way", "detail", "details", "information", "info", "exactly", "precise", "precisely", "overall", "whole",
 })
 
 QUESTION_WORDS = frozenset({"who", "what", "when", "where", "why", "how", "which", "whom", "whose"})
@@ -60,6 +84,16 @@ def fold(text: str) -> str:
     text = text.casefold().translate(_UNSPLITTABLE_LETTERS)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def strip_markup(text: str) -> str:
+    """The words of a chat message without Discord's markup, lines joined: what a question asks.
+
+    This is the one place markup is removed; the raw text stays with the caller for the log and
+    for echoing back (escaped). Emphasis, spoiler bars and code ticks need no rule: they are not
+    letters or digits, so tokenising drops them anyway."""
+    text = _DISCORD_TOKENS.sub(" ", text)
+    return " ".join(_LINE_MARKERS.sub("", text).split())
 
 
 def _canonical_numbers(text: str) -> str:
@@ -80,41 +114,63 @@ def _stem(token: str) -> str:
 
 def raw_tokens(text: str) -> list[str]:
     """Folded, unit-normalised, lightly stemmed word tokens of ``text``."""
-    return [_stem(token) for token in _TOKEN.findall(_canonical_numbers(fold(text)))]
+    return [_stem(token) for token in _TOKEN.findall(_canonical_numbers(fold(strip_markup(text))))]
+
+
+def _rewrite(tokens: Sequence[str], phrases: Mapping[tuple[str, ...], tuple[str, ...]], longest: int) -> list[str]:
+    """``tokens`` with every phrase of ``phrases`` replaced, longest phrase first."""
+    result: list[str] = []
+    position = 0
+    while position < len(tokens):
+        for length in range(min(longest, len(tokens) - position), 0, -1):
+            replacement = phrases.get(tuple(tokens[position : position + length]))
+            if replacement is not None:
+                result.extend(replacement)
+                position += length
+                break
+        else:
+            result.append(tokens[position])
+            position += 1
+    return result
 
 
 class SynonymTable:
-    """Rewrites words and multi-word phrases to one canonical token each."""
+    """Rewrites words and multi-word phrases to one canonical token each.
 
-    def __init__(self, groups: Mapping[str, Iterable[str]]) -> None:
-        self._phrases: dict[tuple[str, ...], str] = {}
+    ``translations`` (English word or phrase -> how another language says it) are read first,
+    into the English words, so "hvem vant sølv" meets the synonyms as "who won silver";
+    ``filler`` are that language's function words ("er", "og"), dropped like English ones."""
+
+    def __init__(
+        self,
+        groups: Mapping[str, Iterable[str]],
+        translations: Mapping[str, Iterable[str]] | None = None,
+        filler: Iterable[str] = (),
+    ) -> None:
+        self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
         for canonical, variants in groups.items():
-            canonical_tokens = raw_tokens(canonical)
-            target = "_".join(canonical_tokens)
+            target = ("_".join(raw_tokens(canonical)),)
             for variant in [canonical, *variants]:
                 key = tuple(raw_tokens(variant))
                 if key:
                     self._phrases[key] = target
-        self._longest = max((len(key) for key in self._phrases), default=0)
+        self._translations: dict[tuple[str, ...], tuple[str, ...]] = {
+            tuple(raw_tokens(word)): () for word in filler
+        }
+        for english, foreign in (translations or {}).items():
+            target = tuple(raw_tokens(english))
+            self._translations.update((tuple(raw_tokens(variant)), target) for variant in foreign)
+        self._translations.pop((), None)
+        self._longest = max(map(len, self._phrases), default=0)
+        self._longest_translation = max(map(len, self._translations), default=0)
 
     def single_words(self) -> dict[str, str]:
         """One-word variants and the canonical token each stands for."""
-        return {key[0]: target for key, target in self._phrases.items() if len(key) == 1}
+        return {key[0]: target[0] for key, target in self._phrases.items() if len(key) == 1}
 
     def apply(self, tokens: Sequence[str]) -> list[str]:
-        result: list[str] = []
-        position = 0
-        while position < len(tokens):
-            for length in range(min(self._longest, len(tokens) - position), 0, -1):
-                target = self._phrases.get(tuple(tokens[position : position + length]))
-                if target is not None:
-                    result.append(target)
-                    position += length
-                    break
-            else:
-                result.append(tokens[position])
-                position += 1
-        return result
+        english = _rewrite(tokens, self._translations, self._longest_translation)
+        return _rewrite(english, self._phrases, self._longest)
 
 
 def tokens(text: str, synonyms: SynonymTable) -> list[str]:
