@@ -2,7 +2,7 @@
 
 Every fact and every known out-of-scope question ("intents") is indexed once, when the
 knowledge loads. A question's words are normalised (``bot.normalize``), misspelt or
-inflected words are mapped onto known ones (shared stem, then rapidfuzz similarity), and the
+inflected words are mapped onto known ones (inflection, shared stem, then ``bot.spelling``), and the
 question is scored against each candidate intent on:
 
 * **coverage**: how much of the question's meaning-carrying words the intent knows,
@@ -30,11 +30,10 @@ from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from rapidfuzz import fuzz, process
-
 from bot.knowledge import Knowledge
-from bot.normalize import QUESTION_WORDS, SynonymTable, content_tokens, tokens
+from bot.normalize import QUESTION_WORDS, STOPWORDS, SynonymTable, content_tokens, tokens
 from bot.settings import MatchSettings
+from bot.spelling import Speller
 
 COVERAGE_WEIGHT = 0.55
 SIMILARITY_WEIGHT = 1.0 - COVERAGE_WEIGHT
@@ -47,7 +46,6 @@ UNKNOWN_WORD_DF = 6.0
 UNKNOWN_NUMBER_DF = 1.0
 # Question words steer between facts but must never outweigh a word about the subject.
 QUESTION_WORD_WEIGHT_CAP = 1.5
-MIN_TYPO_CORRECTION_LENGTH = 4
 # Two words are read as one when they share a prefix this long, covering this share of the shorter one.
 MIN_SHARED_STEM = 5
 MIN_STEM_SHARE = 0.7
@@ -163,13 +161,10 @@ class Matcher:
         self._spellings = {
             word: canonical
             for word, canonical in {**self.synonyms.single_words(), **{t: t for t in self._postings}}.items()
-            if canonical in self._postings and len(word) >= MIN_TYPO_CORRECTION_LENGTH
+            if canonical in self._postings
         }
         self._sorted_spellings = sorted(self._spellings)
-        # A misspelling keeps its first letter and about its length, so only those words are compared.
-        self._spellings_by_shape: dict[tuple[str, int], list[str]] = defaultdict(list)
-        for word in self._spellings:
-            self._spellings_by_shape[(word[0], len(word))].append(word)
+        self._speller = Speller(self._spellings, STOPWORDS | QUESTION_WORDS, settings.typo_max_edits)
         self._words_of_text.clear()  # questions are not cached: memory must not grow with traffic
 
     def _all_words(self, knowledge: Knowledge) -> set[str]:
@@ -213,13 +208,23 @@ class Matcher:
 
     def question_tokens(self, question: str) -> list[str]:
         """The question's canonical words, misspellings of known words corrected."""
-        corrected = [self._correct_typo(token) for token in self._canonical(question)]
-        return list(dict.fromkeys(corrected))
+        # A correction may produce filler ("teh" -> the, "whatwas" -> what was): filter once more.
+        return content_tokens(word for token in self._canonical(question) for word in self._corrected(token))
 
-    def _correct_typo(self, token: str) -> str:
-        if token in self._postings or len(token) < MIN_TYPO_CORRECTION_LENGTH or token.isdigit():
-            return token
-        return self._uninflected(token) or self._same_stem(token) or self._closest_spelling(token) or token
+    def _corrected(self, token: str) -> list[str]:
+        """A word no intent uses, read as the known word(s) meant; numbers are never corrected."""
+        if token in self._postings or not token[0].isalpha():
+            return [token]
+        inflected = self._uninflected(token)
+        if inflected:
+            return [inflected]
+        same_stem = self._same_stem(token)
+        if same_stem:
+            return [same_stem]
+        if self._speller.is_english(token):  # a real word is a paraphrase, not a typo ("arena", "stood")
+            return [token]
+        corrected = self._speller.correct(token)
+        return [self._spellings.get(word, word) for word in corrected] if corrected else [token]
 
     def _uninflected(self, token: str) -> str | None:
         """A known word the token is an inflection of: "placing" -> place, "overtaking" -> overtake."""
@@ -234,14 +239,6 @@ class Matcher:
             if shared > best_shared and shared >= MIN_STEM_SHARE * min(len(token), len(word)):
                 best, best_shared = word, shared
         return self._spellings[best] if best else None
-
-    def _closest_spelling(self, token: str) -> str | None:
-        # fuzz.ratio >= cutoff is impossible when the lengths differ by more than this factor.
-        stretch = 200 / self.settings.typo_similarity - 1
-        lengths = range(math.floor(len(token) / stretch), math.ceil(len(token) * stretch) + 1)
-        candidates = [word for length in lengths for word in self._spellings_by_shape.get((token[0], length), ())]
-        found = process.extractOne(token, candidates, scorer=fuzz.ratio, score_cutoff=self.settings.typo_similarity)
-        return self._spellings[found[0]] if found else None
 
     def _weight(self, token: str) -> float:
         weight = self._weights.get(token)

@@ -49,16 +49,14 @@ STOPWORDS = frozenset({
     "know", "please", "pls", "plz", "hey", "hi", "hello", "yo", "okay", "ok", "um", "uh", "like", "really",
     "actually", "exactly", "get", "got", "gets", "article", "story", "text", "piece", "news", "kind", "bit",
     "anything", "something", "u", "ur", "im", "dont", "take", "took", "taken", "taking", "make", "made", "go",
-    "went", "going", "gonna", "wanna", "want", "wondering", "curious", "question", "quick", "btw", "also",
-    "came", "come", "comes", "men", "mens", "big", "bigger", "biggest", "main", "major", "thing", "things",
+    "went", "going", "gonna", "wanna", "want", "wondering", "curious", "question", "quick", "btw", "came", "come", "comes", "men", "mens", "big", "bigger", "biggest", "main", "major", "thing", "things",
     "stuff", "basically", "whats", "wat", "wot", "guy", "man", "dude", "bro", "lol", "name", "named", "called",
     "considered", "regarded", "people", "according", "describe", "described", "besides", "beside", "apart",
     "except", "along", "give", "gave", "given", "giving",
     # talking to the bot in a chat: its name, laughter, hedges, "anyone know"
     "bot", "factbot", "lmao", "lmfao", "rofl", "haha", "hahaha", "xd", "omg", "bruh", "ngl", "tbh", "fr", "imo",
     "idk", "nah", "yeah", "yep", "yea", "ya", "yall", "sooo", "soo", "wait", "hmm", "anyone", "anybody", "someone",
-    "somebody", "guys", "folks", "chat", "sorry", "exact", "tho", "though", "again",
-    "remind", "forgot", "forget", "need", "real", "quick", "quickly", "lemme", "let", "us",
+    "somebody", "guys", "folks", "chat", "sorry", "exact", "tho", "though", "remind", "forgot", "forget", "need", "real", "quickly", "lemme", "let", "us",
     # how an exam or a reader asks, rather than what it asks about
     "identify", "passage", "author", "writer", "reporter", "stated", "state", "states", "stating", "explain",
     "briefly", "summarise", "summarize", "summary", "list", "mention", "mentioned", "mentions", "refer",
@@ -66,7 +64,7 @@ STOPWORDS = frozenset({
     "reports", "reported", "specify", "specific", "specifically", "provide", "provided", "support", "evidence",
     "answer", "true", "false", "correct", "paragraph", "sentence", "line", "word", "words",
     "phrase", "quote", "quoted", "cite", "based", "context", "write", "writes", "written", "discuss", "discussed",
-    "way", "detail", "details", "information", "info", "exactly", "precise", "precisely", "overall", "whole",
+    "way", "detail", "details", "information", "info", "precise", "precisely", "overall", "whole",
 })
 
 QUESTION_WORDS = frozenset({"who", "what", "when", "where", "why", "how", "which", "whom", "whose"})

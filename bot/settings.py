@@ -24,7 +24,7 @@ class MatchSettings(BaseSettings):
 
     answer_threshold: float = Field(65.0, ge=0, le=100, description="Below this best score: not in the article.")
     ambiguity_margin: float = Field(2.0, ge=0, le=100, description="Runner-up this close to the best: ambiguous.")
-    typo_similarity: float = Field(82.0, ge=50, le=100, description="How alike a misspelt word must be to a known one.")
+    typo_max_edits: int = Field(2, ge=1, le=3, description="Most edits between a misspelt word (6+ letters) and a known one.")
     suggestion_count: int = Field(3, ge=0, le=10, description="Closest topics offered when the article doesn't say.")
     max_question_chars: int = Field(500, ge=10, le=4000, description="Longer questions are refused with a message.")
 
