@@ -13,6 +13,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from bot.claims import ClaimCheck
 from bot.knowledge import Fact, Knowledge, Quote
 from bot.matcher import Matcher, MatchResult, Outcome, Scored
 from bot.normalize import fold
@@ -95,6 +96,8 @@ class FactBot:
         return self._reply(question, result)
 
     def _reply(self, question: str, result: MatchResult) -> Reply:
+        if result.outcome is Outcome.ANSWERED and result.best is not None and result.claim is not None:
+            return self._verdict(question, result.claim, result.best.score)
         if result.outcome is Outcome.ANSWERED and result.best is not None:
             return self.answer_with(result.best.intent_id, question, result.best.score)
         if result.outcome is Outcome.AMBIGUOUS and result.best is not None:
@@ -166,6 +169,13 @@ class FactBot:
         fact = self.knowledge.facts[fact_id]
         return Reply(question, Outcome.ANSWERED, fact.answer, fact, score, quotes=fact.quotes)
 
+    def _verdict(self, question: str, claim: ClaimCheck, score: float) -> Reply:
+        """Yes or no first, then the fact(s) that settle it: "No. Grant Fisher won the bronze medal..."."""
+        facts = [self.knowledge.facts[fact_id] for fact_id in claim.fact_ids]
+        text = f"{claim.verdict.value.capitalize()}. " + " ".join(fact.answer for fact in facts)
+        quotes = tuple(dict.fromkeys(quote for fact in facts for quote in fact.quotes))
+        return Reply(question, Outcome.ANSWERED, text, facts[0], score, quotes=quotes)
+
     def _refusal(self, question: str) -> str | None:
         if not question or not question.strip():
             return "Please ask a question about the article, for example: who won silver in the 5000 m?"
@@ -183,7 +193,7 @@ class FactBot:
     def _ambiguous(self, question: str, result: MatchResult) -> Reply:
         best = result.best
         assert best is not None
-        close = [item for item in result.ranked_facts if best.score - item.score <= self.settings.ambiguity_margin]
+        close = self.matcher.close_to_best(result)
         choices = tuple(self._alternative(item) for item in close[:AMBIGUOUS_CHOICES])
         options = "\n".join(f"- {choice.question}" for choice in choices)
         text = f"That could mean more than one thing. Did you mean:\n{options}"

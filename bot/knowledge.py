@@ -8,6 +8,7 @@ A knowledge folder holds::
     out_of_scope.yaml       questions people ask that the article does not answer (optional)
     synonyms.yaml           words people use for the same thing (optional)
     translations.yaml       how people ask in other languages, word by word (optional)
+    contrasts.yaml          words that exclude each other, for yes/no questions (optional)
     learned_questions.yaml  phrasings added by moderators with /teach (optional)
 
 ``load_knowledge`` reports every problem it finds at once, each naming the file, the
@@ -28,6 +29,7 @@ from pydantic import ValidationError
 
 from bot.models import (
     ArticleMeta,
+    ContrastsFile,
     FactSpec,
     LearnedQuestionsFile,
     OutOfScopeSpec,
@@ -42,6 +44,7 @@ FACTS_FILE = "facts.yaml"
 OUT_OF_SCOPE_FILE = "out_of_scope.yaml"
 SYNONYMS_FILE = "synonyms.yaml"
 TRANSLATIONS_FILE = "translations.yaml"
+CONTRASTS_FILE = "contrasts.yaml"
 LEARNED_QUESTIONS_FILE = "learned_questions.yaml"
 
 MAX_FILE_BYTES = 32 * 1024 * 1024  # far above any real article; stops a runaway file early
@@ -121,6 +124,7 @@ class Knowledge:
     # Other languages' words for English ones, every language together, and their function words.
     translations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     foreign_filler: tuple[str, ...] = ()
+    contrasts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def question_count(self) -> int:
@@ -325,6 +329,7 @@ def load_knowledge(directory: Path | str, overrides: Mapping[str, str] | None = 
     raw_oos = read_yaml(OUT_OF_SCOPE_FILE)
     oos_specs = _validate_entries(OutOfScopeSpec, OUT_OF_SCOPE_FILE, raw_oos, "out_of_scope", problems, required=False)
     synonyms_file = _validate(SynonymsFile, SYNONYMS_FILE, read_yaml(SYNONYMS_FILE), problems)
+    contrasts_file = _validate(ContrastsFile, CONTRASTS_FILE, read_yaml(CONTRASTS_FILE), problems)
     translations_file = _validate(TranslationsFile, TRANSLATIONS_FILE, read_yaml(TRANSLATIONS_FILE), problems)
     learned_file = _validate(LearnedQuestionsFile, LEARNED_QUESTIONS_FILE, read_yaml(LEARNED_QUESTIONS_FILE), problems)
 
@@ -381,4 +386,5 @@ def load_knowledge(directory: Path | str, overrides: Mapping[str, str] | None = 
         synonyms=MappingProxyType(synonyms),
         translations=MappingProxyType(translations),
         foreign_filler=tuple(word for language in languages for word in language.filler),
+        contrasts=MappingProxyType({name: tuple(words) for name, words in (contrasts_file.contrasts if contrasts_file else {}).items()}),
     )

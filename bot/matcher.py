@@ -27,9 +27,10 @@ import math
 import os
 from collections import defaultdict
 from collections.abc import Container, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from bot.claims import ClaimCheck, ContrastClasses, is_yes_no
 from bot.knowledge import Knowledge
 from bot.normalize import QUESTION_WORDS, STOPWORDS, SynonymTable, content_tokens, tokens
 from bot.settings import MatchSettings
@@ -80,6 +81,8 @@ class MatchResult:
     best: Scored | None
     ranked_facts: tuple[Scored, ...]
     out_of_scope_id: str | None = None
+    # For a yes/no question the facts decide: the verdict and the facts that settle it.
+    claim: ClaimCheck | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,15 @@ class Matcher:
         )
         for entry in knowledge.out_of_scope.values():
             self._add_intent(entry.id, False, entry.questions, [entry.topic], "")
+        # What each fact says (its answer and quotes), and the words yes/no questions are checked on.
+        self._asserted = {
+            fact.id: frozenset(self._canonical(" ".join([fact.answer, *(quote.text for quote in fact.quotes)])))
+            for fact in knowledge.facts.values()
+        }
+        self._contrasts = ContrastClasses(
+            {name: [token for word in words for token in self._canonical(word)] for name, words in knowledge.contrasts.items()},
+            self._entity_tokens,
+        )
 
         self._postings: dict[str, list[str]] = defaultdict(list)
         for intent in self._intents.values():
@@ -280,7 +292,9 @@ class Matcher:
 
     def score(self, question: str) -> list[Scored]:
         """Every candidate intent with its score, best first."""
-        question_tokens = self.question_tokens(question)
+        return self._score_tokens(self.question_tokens(question))
+
+    def _score_tokens(self, question_tokens: list[str]) -> list[Scored]:
         if not question_tokens:
             return []
         weights = {token: self._weight(token) for token in question_tokens}
@@ -320,14 +334,48 @@ class Matcher:
         return heapq.nlargest(limit, facts, key=closeness)
 
     def match(self, question: str) -> MatchResult:
-        scored = self.score(question)
+        question_tokens = self.question_tokens(question)
+        result = self._decide(self._score_tokens(question_tokens))
+        claims = self._contrasts.claims(question_tokens)
+        if not claims or not is_yes_no(tokens(question, self.synonyms)):
+            return result
+        if result.outcome is Outcome.NOT_FOUND and result.out_of_scope_id is None:
+            # "Is he Swedish?": no fact knows the claimed word, so look the claim up by its known peers.
+            looked_up = [peer for token in question_tokens for peer in self._known_or_peers(token)]
+            if looked_up != question_tokens:
+                result = self._decide(self._score_tokens(looked_up))
+        if result.outcome is Outcome.NOT_FOUND or result.best is None:
+            return result
+        check = self._contrasts.check(claims, result.best.intent_id, self._asserted)
+        if check is None:
+            return result
+        if result.outcome is Outcome.AMBIGUOUS:
+            # The claim itself picks between close facts: "did Fisher get silver" is settled by Fisher's fact.
+            settling = next((item for item in self.close_to_best(result) if item.intent_id == check.fact_ids[0]), None)
+            if settling is None:
+                return result
+            result = replace(result, outcome=Outcome.ANSWERED, best=settling)
+        return replace(result, claim=check)
+
+    def _known_or_peers(self, token: str) -> list[str]:
+        if token in self._postings:
+            return [token]
+        return self._contrasts.peers(token, self._postings) or [token]
+
+    def close_to_best(self, result: MatchResult) -> list[Scored]:
+        """The facts within the ambiguity margin of the best one: the ambiguity rule, in one place."""
+        if result.best is None:
+            return []
+        return [item for item in result.ranked_facts if result.best.score - item.score <= self.settings.ambiguity_margin]
+
+    def _decide(self, scored: list[Scored]) -> MatchResult:
         facts = tuple(item for item in scored if item.is_fact)
         best = scored[0] if scored else None
         if best is None or best.score < self.settings.answer_threshold:
             return MatchResult(Outcome.NOT_FOUND, best, facts)
         if not best.is_fact:
             return MatchResult(Outcome.NOT_FOUND, best, facts, out_of_scope_id=best.intent_id)
-        close = [item for item in facts if best.score - item.score <= self.settings.ambiguity_margin]
-        if len(close) > 1:
-            return MatchResult(Outcome.AMBIGUOUS, best, facts)
-        return MatchResult(Outcome.ANSWERED, best, facts)
+        result = MatchResult(Outcome.ANSWERED, best, facts)
+        if len(self.close_to_best(result)) > 1:
+            return replace(result, outcome=Outcome.AMBIGUOUS)
+        return result

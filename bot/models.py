@@ -62,6 +62,12 @@ class SynonymsFile(Schema):
     synonyms: dict[NonBlank, list[NonBlank]] = {}
 
 
+class ContrastsFile(Schema):
+    """Classes of words that exclude each other (gold / silver / bronze): what yes/no questions are checked on."""
+
+    contrasts: dict[NonBlank, list[NonBlank]] = {}
+
+
 class LanguageSpec(Schema):
     """How people ask in one other language: its words mapped onto the English ones the facts use."""
 
