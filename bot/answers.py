@@ -183,7 +183,7 @@ class FactBot:
         if len(question) > limit:
             return f"That question is {len(question):,} characters long; please keep it under {limit:,}."
         if not any(ch.isalnum() for ch in fold(question)):
-            return "I couldn't find any words in that. Ask me something about the article, in English."
+            return "I couldn't find any words in that. Ask me something about the article."
         return None
 
     def _alternative(self, scored: Scored) -> Alternative:
@@ -200,6 +200,10 @@ class FactBot:
         return Reply(question, Outcome.AMBIGUOUS, text, score=best.score, alternatives=choices)
 
     def _not_found(self, question: str, result: MatchResult) -> Reply:
+        if result.small_talk:
+            topics = "; ".join(self.knowledge.topics())
+            text = f"Ask me a question about the article “{self.knowledge.meta.title}”. It covers: {topics}."
+            return Reply(question, Outcome.NOT_FOUND, text)
         suggestions = self._suggestions(result.ranked_facts)
         if result.out_of_scope_id:
             reason = self.knowledge.out_of_scope[result.out_of_scope_id].reply

@@ -32,7 +32,7 @@ from enum import StrEnum
 
 from bot.claims import ClaimCheck, ContrastClasses, is_yes_no
 from bot.knowledge import Knowledge
-from bot.normalize import QUESTION_WORDS, STOPWORDS, SynonymTable, content_tokens, tokens
+from bot.normalize import QUESTION_WORDS, STOPWORDS, SynonymTable, content_tokens, is_small_talk, tokens
 from bot.settings import MatchSettings
 from bot.spelling import Speller
 
@@ -83,6 +83,8 @@ class MatchResult:
     out_of_scope_id: str | None = None
     # For a yes/no question the facts decide: the verdict and the facts that settle it.
     claim: ClaimCheck | None = None
+    # "who", "thanks", "lol": nothing to look up, so the user is told what can be asked instead.
+    small_talk: bool = False
 
 
 @dataclass(frozen=True)
@@ -334,10 +336,13 @@ class Matcher:
         return heapq.nlargest(limit, facts, key=closeness)
 
     def match(self, question: str) -> MatchResult:
+        words = tokens(question, self.synonyms)
+        if is_small_talk(words):
+            return MatchResult(Outcome.NOT_FOUND, None, (), small_talk=True)
         question_tokens = self.question_tokens(question)
         result = self._decide(self._score_tokens(question_tokens))
         claims = self._contrasts.claims(question_tokens)
-        if not claims or not is_yes_no(tokens(question, self.synonyms)):
+        if not claims or not is_yes_no(words):
             return result
         if result.outcome is Outcome.NOT_FOUND and result.out_of_scope_id is None:
             # "Is he Swedish?": no fact knows the claimed word, so look the claim up by its known peers.

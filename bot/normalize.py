@@ -67,6 +67,12 @@ STOPWORDS = frozenset({
     "way", "detail", "details", "information", "info", "precise", "precisely", "overall", "whole",
 })
 
+# Words of a message that is talk, not a question ("thanks!", "nice one bot", "gg").
+SMALL_TALK = frozenset({
+    "thanks", "thank", "thx", "ty", "tysm", "cheers", "cool", "nice", "great", "awesome", "gg", "wow", "good",
+    "bye", "goodbye", "morning", "evening", "night", "gm", "gn", "sup", "one", "love", "welcome", "np", "k",
+})
+
 QUESTION_WORDS = frozenset({"who", "what", "when", "where", "why", "how", "which", "whom", "whose"})
 
 
@@ -183,3 +189,10 @@ def content_tokens(canonical: Iterable[str]) -> list[str]:
         if token not in STOPWORDS:
             seen.setdefault(token, None)
     return list(seen)
+
+
+def is_small_talk(canonical: Iterable[str]) -> bool:
+    """Whether a message's words (canonical, filler included) hold no question at all: a question
+    word alone ("who", "what?") or talk alone ("thanks", "lol", "nice one bot")."""
+    words = [token for token in canonical if token not in STOPWORDS]
+    return all(token in QUESTION_WORDS for token in words) or all(token in SMALL_TALK for token in words)
