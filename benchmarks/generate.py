@@ -8,11 +8,12 @@ common words recur across facts the way they do in a real fact base.
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
+from bot.normalize import phrasing_key
 
 FIRST_NAMES = ["Ada", "Bram", "Carla", "Dmitri", "Elin", "Farah", "Goran", "Hana", "Ivo", "Jana", "Kofi", "Lena", "Mateo", "Nia", "Oskar", "Priya", "Quinn", "Rosa", "Sven", "Tariq", "Uma", "Viktor", "Wen", "Ximena", "Yusuf", "Zora", "Aiko", "Bjorn", "Chidi", "Dalia", "Emre", "Fleur", "Gideon", "Hedda", "Ilya", "Jonas", "Kaia", "Luca", "Mira", "Noor"]
 LAST_NAMES = ["Abara", "Berg", "Castillo", "Dahl", "Eriksen", "Fontaine", "Gallo", "Haugen", "Ibsen", "Jovanovic", "Kim", "Larsen", "Moreau", "Nakamura", "Okafor", "Petrov", "Quist", "Rossi", "Sato", "Tanaka", "Urbina", "Varga", "Weber", "Xu", "Yilmaz", "Zeller", "Amundsen", "Brandt", "Costa", "Duval"]
@@ -59,7 +60,7 @@ def _unique_questions(facts: list[GeneratedFact]) -> list[GeneratedFact]:
     for fact in facts:
         kept = []
         for question in fact.questions:
-            key = re.sub(r"\W+", " ", question.casefold()).strip()
+            key = phrasing_key(question)
             if key not in seen:
                 seen.add(key)
                 kept.append(question)

@@ -160,10 +160,6 @@ class FactBot:
         found = process.extract(fold(typed), [folded for folded, _ in phrasings], scorer=fuzz.WRatio, limit=limit)
         return [phrasings[index][1] for _, _, index in found]
 
-    def question_key(self, question: str) -> str:
-        """Questions with the same key ask the same thing ("how old is Jakob" / "how old is he")."""
-        return " ".join(sorted(self.matcher.question_tokens(question)))
-
     def answer_with(self, fact_id: str, question: str, score: float = 100.0) -> Reply:
         """The reply for a known fact: used for a clear match and for a "Did you mean" pick."""
         fact = self.knowledge.facts[fact_id]

@@ -155,7 +155,7 @@ def command_eval(args: argparse.Namespace) -> int:
 
 def command_unanswered(args: argparse.Namespace) -> int:
     settings = _settings()
-    groups = _open_log(settings).unanswered(args.days, _load_bot(settings).question_key)
+    groups = _open_log(settings).unanswered(args.days, _load_bot(settings).matcher.same_question_key)
     if not groups:
         print(f"No unanswered, ambiguous or voted-down questions in the last {args.days} days.")
     for group in groups:

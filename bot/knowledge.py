@@ -17,7 +17,6 @@ fact id and the field, and raises instead of returning a partial fact base.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +36,7 @@ from bot.models import (
     SynonymsFile,
     TranslationsFile,
 )
-from bot.normalize import fold
+from bot.normalize import phrasing_key
 
 ARTICLE_META_FILE = "article.yaml"
 FACTS_FILE = "facts.yaml"
@@ -258,11 +257,6 @@ def _validate_entries(
     return valid
 
 
-def question_key(question: str) -> str:
-    """The form in which two phrasings count as the same question."""
-    return re.sub(r"\W+", " ", fold(question)).strip()
-
-
 def _resolve_quotes(spec: FactSpec, article: str, article_name: str, problems: _ProblemList) -> tuple[Quote, ...]:
     quotes: list[Quote] = []
     for index, text in enumerate(spec.quotes):
@@ -288,7 +282,7 @@ def _check_unique_questions(
     owner: dict[str, tuple[str, str]] = {}
     for file, entry_id, questions in entries:
         for index, question in enumerate(questions):
-            key = question_key(question)
+            key = phrasing_key(question)
             if not key:
                 problems.add(file, "has no words", entry_id, f"questions[{index}]")
                 continue

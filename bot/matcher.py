@@ -225,6 +225,10 @@ class Matcher:
         # A correction may produce filler ("teh" -> the, "whatwas" -> what was): filter once more.
         return content_tokens(word for token in self._canonical(question) for word in self._corrected(token))
 
+    def same_question_key(self, question: str) -> str:
+        """Questions with the same key ask the same thing ("how old is Jakob" / "How old is he?")."""
+        return " ".join(sorted(self.question_tokens(question)))
+
     def _corrected(self, token: str) -> list[str]:
         """A word no intent uses, read as the known word(s) meant; numbers are never corrected."""
         if token in self._postings or not token[0].isalpha():

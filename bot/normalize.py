@@ -100,6 +100,13 @@ def strip_markup(text: str) -> str:
     return " ".join(_LINE_MARKERS.sub("", text).split())
 
 
+def phrasing_key(text: str) -> str:
+    """Two texts with the same key are the same phrasing: case, accents, punctuation and markup aside.
+    A phrasing may belong to one fact only; whether two phrasings *mean* the same is the matcher's
+    ``same_question_key``."""
+    return " ".join(re.sub(r"\W+", " ", fold(strip_markup(text))).split())
+
+
 def _canonical_numbers(text: str) -> str:
     text = _THOUSANDS_SEPARATOR.sub("", text)
     text = _KILO_DISTANCE.sub(lambda m: f"{float(m.group(1)) * 1000:g} ", text)

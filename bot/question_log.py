@@ -28,7 +28,6 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from bot.answers import Reply
-from bot.normalize import fold
 
 SECONDS_PER_DAY = 86_400
 SAME_QUESTION_SIMILARITY = 85
@@ -201,7 +200,7 @@ class QuestionLog:
         with self._lock:
             return self._db.execute(sql, parameters).fetchall()
 
-    def unanswered(self, days: int, same_question_key: Callable[[str], str] = fold) -> list[UnansweredGroup]:
+    def unanswered(self, days: int, same_question_key: Callable[[str], str]) -> list[UnansweredGroup]:
         """Questions that found no answer, were ambiguous or got 👎, near-duplicates merged, most asked first.
 
         ``same_question_key`` reduces a question to the form compared for "near-identical"; the

@@ -25,9 +25,9 @@ from bot.knowledge import (
     KnowledgeError,
     Problem,
     load_knowledge,
-    question_key,
 )
 from bot.models import LearnedQuestionsFile
+from bot.normalize import phrasing_key
 
 LEARNED_FILE_HEADER = """\
 # Phrasings taught by moderators with /teach or `factbot teach`, by fact id.
@@ -118,15 +118,15 @@ def teach(directory: Path, question: str, fact_id: str, *, move: bool = False) -
             learned = _read_learned(directory)
         except KnowledgeError as error:
             return TeachResult(TeachStatus.INVALID, question, fact_id, problems=tuple(error.problems))
-        key = question_key(question)
-        owner = next((f.id for f in current.facts.values() if key in {question_key(q) for q in f.questions}), None)
+        key = phrasing_key(question)
+        owner = next((f.id for f in current.facts.values() if key in {phrasing_key(q) for q in f.questions}), None)
         if owner == fact_id:
             return TeachResult(TeachStatus.ALREADY_KNOWN, question, fact_id)
         if owner is not None:
-            taught_by_owner = [q for q in learned.get(owner, []) if question_key(q) == key]
+            taught_by_owner = [q for q in learned.get(owner, []) if phrasing_key(q) == key]
             if not move or not taught_by_owner:
                 return TeachResult(TeachStatus.BELONGS_ELSEWHERE, question, fact_id, owner, not taught_by_owner)
-            learned[owner] = [q for q in learned[owner] if question_key(q) != key]
+            learned[owner] = [q for q in learned[owner] if phrasing_key(q) != key]
         learned.setdefault(fact_id, []).append(question)
         text = _render(learned)
         try:
