@@ -234,7 +234,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=command_check)
 
     evaluation = commands.add_parser("eval", help="score a labelled question set (JSONL)")
-    evaluation.add_argument("file", help='JSONL file, one {"q": ..., "fact": id or null} per line')
+    evaluation.add_argument(
+        "file", help='JSONL file, one {"q": ..., "fact": id or null} or blind {"q": ..., "expect_any": [...]} per line'
+    )
     evaluation.add_argument("--min-accuracy", type=float, default=0.0, help="exit 1 below this in-scope accuracy")
     evaluation.add_argument("--min-rejection", type=float, default=0.0, help="exit 1 below this rejection rate")
     evaluation.set_defaults(handler=command_eval)
