@@ -59,6 +59,10 @@ OTHER_ENTITY_PENALTY = 0.7
 # ...and one asking "when" (or for a time, an age, a number) of an intent nobody asks that of
 # wants another kind of answer: "the European record *time*" is not the European record.
 OTHER_QUESTION_WORD_PENALTY = 0.85
+# How far a fact below the answer threshold must lead the next fact, and the closest known
+# unknown, to answer all the same (down to CLEAR_LEAD_THRESHOLD).
+CLEAR_LEAD_OVER_FACTS = 5.0
+CLEAR_LEAD_OVER_UNKNOWNS = 10.0
 MEASURE_WORDS = frozenset({"time", "date", "age", "old", "many", "much", "long", "tall", "far", "fast", "often"})
 
 
@@ -340,13 +344,12 @@ class Matcher:
         return heapq.nlargest(limit, facts, key=closeness)
 
     def match(self, question: str) -> MatchResult:
-        words = tokens(question, self.synonyms)
-        if is_small_talk(words):
+        if is_small_talk(question):
             return MatchResult(Outcome.NOT_FOUND, None, (), small_talk=True)
         question_tokens = self.question_tokens(question)
         result = self._decide(self._score_tokens(question_tokens))
         claims = self._contrasts.claims(question_tokens)
-        if not claims or not is_yes_no(words):
+        if not claims or not is_yes_no(tokens(question, self.synonyms)):
             return result
         if result.outcome is Outcome.NOT_FOUND and result.out_of_scope_id is None:
             # "Is he Swedish?": no fact knows the claimed word, so look the claim up by its known peers.
@@ -371,6 +374,16 @@ class Matcher:
             return [token]
         return self._contrasts.peers(token, self._postings) or [token]
 
+    def _clear_lead(self, scored: list[Scored]) -> bool:
+        """A fact below the answer threshold still answers when nothing else comes near it: a
+        paraphrase in words the phrasings lack scores lower, but it still points at one fact only."""
+        best = scored[0]
+        if not best.is_fact or best.score < self.settings.clear_lead_threshold:
+            return False
+        next_fact = max((item.score for item in scored[1:] if item.is_fact), default=0.0)
+        next_unknown = max((item.score for item in scored if not item.is_fact), default=0.0)
+        return best.score - next_fact >= CLEAR_LEAD_OVER_FACTS and best.score - next_unknown >= CLEAR_LEAD_OVER_UNKNOWNS
+
     def close_to_best(self, result: MatchResult) -> list[Scored]:
         """The facts within the ambiguity margin of the best one: the ambiguity rule, in one place."""
         if result.best is None:
@@ -380,7 +393,7 @@ class Matcher:
     def _decide(self, scored: list[Scored]) -> MatchResult:
         facts = tuple(item for item in scored if item.is_fact)
         best = scored[0] if scored else None
-        if best is None or best.score < self.settings.answer_threshold:
+        if best is None or best.score < self.settings.answer_threshold and not self._clear_lead(scored):
             return MatchResult(Outcome.NOT_FOUND, best, facts)
         if not best.is_fact:
             return MatchResult(Outcome.NOT_FOUND, best, facts, out_of_scope_id=best.intent_id)

@@ -73,6 +73,9 @@ SMALL_TALK = frozenset({
     "bye", "goodbye", "morning", "evening", "night", "gm", "gn", "sup", "one", "love", "welcome", "np", "k",
 })
 
+# What may stand before a question without being part of it.
+_OPENERS = frozenset({"hey", "hi", "hello", "yo", "bot", "factbot", "ok", "okay", "so", "um", "uh", "hmm", "lol", "pls", "please"})
+
 QUESTION_WORDS = frozenset({"who", "what", "when", "where", "why", "how", "which", "whom", "whose"})
 
 
@@ -198,8 +201,10 @@ def content_tokens(canonical: Iterable[str]) -> list[str]:
     return list(seen)
 
 
-def is_small_talk(canonical: Iterable[str]) -> bool:
-    """Whether a message's words (canonical, filler included) hold no question at all: a question
-    word alone ("who", "what?") or talk alone ("thanks", "lol", "nice one bot")."""
-    words = [token for token in canonical if token not in STOPWORDS]
-    return all(token in QUESTION_WORDS for token in words) or all(token in SMALL_TALK for token in words)
+def is_small_talk(text: str) -> bool:
+    """Whether a message holds no question at all: a question word alone ("who", "what?") or
+    talk alone ("thanks", "lol", "nice one bot")."""
+    words = [word for word in raw_tokens(text) if word not in _OPENERS]
+    if len(words) == 1 and words[0] in QUESTION_WORDS:
+        return True
+    return all(word in SMALL_TALK or word in STOPWORDS for word in words)

@@ -23,6 +23,9 @@ class MatchSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
     answer_threshold: float = Field(65.0, ge=0, le=100, description="Below this best score: not in the article.")
+    clear_lead_threshold: float = Field(
+        55.0, ge=0, le=100, description="Down to this score a fact answers when it clearly leads every other candidate."
+    )
     ambiguity_margin: float = Field(2.0, ge=0, le=100, description="Runner-up this close to the best: ambiguous.")
     typo_max_edits: int = Field(2, ge=1, le=3, description="Most edits between a misspelt word (6+ letters) and a known one.")
     suggestion_count: int = Field(3, ge=0, le=10, description="Closest topics offered when the article doesn't say.")
