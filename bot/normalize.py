@@ -131,6 +131,10 @@ def raw_tokens(text: str) -> list[str]:
     return [_stem(token) for token in _TOKEN.findall(_canonical_numbers(fold(strip_markup(text))))]
 
 
+# Definite and plural endings of Norwegian nouns, longest first.
+_FOREIGN_ENDINGS = ("ene", "en", "et", "er", "ne", "a", "e")
+
+
 def _rewrite(tokens: Sequence[str], phrases: Mapping[tuple[str, ...], tuple[str, ...]], longest: int) -> list[str]:
     """``tokens`` with every phrase of ``phrases`` replaced, longest phrase first."""
     result: list[str] = []
@@ -183,8 +187,20 @@ class SynonymTable:
         return {key[0]: target[0] for key, target in self._phrases.items() if len(key) == 1}
 
     def apply(self, tokens: Sequence[str]) -> list[str]:
-        english = _rewrite(tokens, self._translations, self._longest_translation)
+        english = _rewrite([self._dictionary_form(token) for token in tokens], self._translations, self._longest_translation)
         return _rewrite(english, self._phrases, self._longest)
+
+    def _dictionary_form(self, token: str) -> str:
+        """A foreign word with a definite or plural ending the table lacks, in the form it has:
+        "hovedfokuset" -> hovedfokus, "sølvvinneren" -> sølvvinner. English words are left alone
+        unless the shortened form is a translated word."""
+        if (token,) in self._translations or (token,) in self._phrases:
+            return token
+        for ending in _FOREIGN_ENDINGS:
+            stem = token[: -len(ending)]
+            if token.endswith(ending) and len(stem) >= 3 and (stem,) in self._translations:
+                return stem
+        return token
 
 
 def tokens(text: str, synonyms: SynonymTable) -> list[str]:
