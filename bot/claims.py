@@ -37,6 +37,13 @@ class ClaimCheck:
     verdict: Verdict
     # Facts to show, the one that settles the claim first ("Fisher won bronze"), then the matched one.
     fact_ids: tuple[str, ...]
+    # For a No: the class of the claimed word the fact contradicts ("place" for bronze vs fourth).
+    contradicted: str | None = None
+
+    @property
+    def is_plain_no(self) -> bool:
+        """A No on what the claim *is* (a place, a nationality), not on which race, year or person it is about."""
+        return self.verdict is Verdict.NO and self.contradicted not in {*_NUMBER_CLASSES, "person"}
 
 
 def is_yes_no(words: Sequence[str]) -> bool:
@@ -74,7 +81,7 @@ class ContrastClasses:
         same = [word for word in known if word != token and self.class_of(word) == name]
         if name in {"year", "distance"} and same:
             return [min(same, key=lambda word: abs(float(word) - float(token)))]
-        return same if name is not None and name != "time" else []
+        return same if name is not None else []
 
     def check(
         self, claims: Mapping[str, str], matched_fact: str, asserted: Mapping[str, frozenset[str]]
@@ -89,7 +96,7 @@ class ContrastClasses:
                 # A number the fact shares names the race or year asked about; it confirms nothing by itself.
                 confirmed = confirmed or name not in _NUMBER_CLASSES
             elif any(self.class_of(word) == name for word in words):
-                return ClaimCheck(Verdict.NO, facts)
+                return ClaimCheck(Verdict.NO, facts, name)
         return ClaimCheck(Verdict.YES, facts[:1]) if confirmed else None
 
     def _most_specific_fact(self, claims: Mapping[str, str], asserted: Mapping[str, frozenset[str]]) -> str | None:

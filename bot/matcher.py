@@ -349,13 +349,16 @@ class Matcher:
         question_tokens = self.question_tokens(question)
         result = self._decide(self._score_tokens(question_tokens))
         claims = self._contrasts.claims(question_tokens)
-        if not claims or not is_yes_no(tokens(question, self.synonyms)):
-            return result
+        if claims and is_yes_no(tokens(question, self.synonyms)):
+            return self._with_claims_checked(result, question_tokens, claims)
+        return result
+
+    def _with_claims_checked(self, result: MatchResult, question_tokens: list[str], claims: dict[str, str]) -> MatchResult:
+        """A yes/no question's match, with the verdict of the facts on what it claims."""
         if result.outcome is Outcome.NOT_FOUND and result.out_of_scope_id is None:
-            # "Is he Swedish?": no fact knows the claimed word, so look the claim up by its known peers.
-            looked_up = [peer for token in question_tokens for peer in self._known_or_peers(token)]
-            if looked_up != question_tokens:
-                result = self._decide(self._score_tokens(looked_up))
+            result = self._looked_up_by_peers(question_tokens) or result
+        if result.out_of_scope_id is not None:
+            return self._contradicting_fact(result, claims) or result
         if result.outcome is Outcome.NOT_FOUND or result.best is None:
             return result
         check = self._contrasts.check(claims, result.best.intent_id, self._asserted)
@@ -369,10 +372,30 @@ class Matcher:
             result = replace(result, outcome=Outcome.ANSWERED, best=settling)
         return replace(result, claim=check)
 
-    def _known_or_peers(self, token: str) -> list[str]:
-        if token in self._postings:
-            return [token]
-        return self._contrasts.peers(token, self._postings) or [token]
+    def _looked_up_by_peers(self, question_tokens: list[str]) -> MatchResult | None:
+        """"Is he Swedish?": no fact knows the claimed word, so look the claim up by each known word
+        of its class in its place (Norwegian); the lookup that finds a fact best wins."""
+        unknown = next((token for token in question_tokens if token not in self._postings
+                        and self._contrasts.peers(token, self._postings)), None)
+        if unknown is None:
+            return None
+        lookups = [
+            self._decide(self._score_tokens([peer if token == unknown else token for token in question_tokens]))
+            for peer in self._contrasts.peers(unknown, self._postings)
+        ]
+        found = [lookup for lookup in lookups if lookup.outcome is not Outcome.NOT_FOUND and lookup.best]
+        return max(found, key=lambda lookup: lookup.best.score if lookup.best else 0.0, default=None)
+
+    def _contradicting_fact(self, result: MatchResult, claims: dict[str, str]) -> MatchResult | None:
+        """"True or false: he won bronze in the 1500" matches a known unknown (who won the 1500), yet
+        the closest fact plainly says otherwise (he finished fourth): that is a No, not a refusal."""
+        fact = result.ranked_facts[0] if result.ranked_facts else None
+        if fact is None or fact.score < self.settings.clear_lead_threshold:
+            return None
+        check = self._contrasts.check(claims, fact.intent_id, self._asserted)
+        if check is None or not check.is_plain_no:
+            return None
+        return replace(result, outcome=Outcome.ANSWERED, best=fact, out_of_scope_id=None, claim=check)
 
     def _clear_lead(self, scored: list[Scored]) -> bool:
         """A fact below the answer threshold still answers when nothing else comes near it: a
