@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from bot.claims import ClaimCheck
 from bot.knowledge import Fact, Knowledge, Quote
 from bot.matcher import Matcher, MatchResult, Outcome, Scored
-from bot.normalize import fold
+from bot.normalize import fold, strip_markup
 from bot.settings import MatchSettings
 
 AMBIGUOUS_CHOICES = 3
@@ -152,7 +152,7 @@ class FactBot:
 
     def suggest_questions(self, typed: str, limit: int = 25) -> list[str]:
         """Known questions closest to what has been typed so far, best first."""
-        typed = typed[: self.settings.max_question_chars]
+        typed = strip_markup(typed[: self.settings.max_question_chars])
         fact_ids = self.matcher.likely_facts(typed, AUTOCOMPLETE_FACTS)
         if not fact_ids:
             return [fact.questions[0] for fact in itertools.islice(self.knowledge.facts.values(), limit)]

@@ -356,7 +356,7 @@ class Matcher:
     def _with_claims_checked(self, result: MatchResult, question_tokens: list[str], claims: dict[str, str]) -> MatchResult:
         """A yes/no question's match, with the verdict of the facts on what it claims."""
         if result.outcome is Outcome.NOT_FOUND and result.out_of_scope_id is None:
-            result = self._looked_up_by_peers(question_tokens) or result
+            result = self._looked_up_by_peers(question_tokens, claims) or result
         if result.out_of_scope_id is not None:
             return self._contradicting_fact(result, claims) or result
         if result.outcome is Outcome.NOT_FOUND or result.best is None:
@@ -372,16 +372,14 @@ class Matcher:
             result = replace(result, outcome=Outcome.ANSWERED, best=settling)
         return replace(result, claim=check)
 
-    def _looked_up_by_peers(self, question_tokens: list[str]) -> MatchResult | None:
-        """"Is he Swedish?": no fact knows the claimed word, so look the claim up by each known word
-        of its class in its place (Norwegian); the lookup that finds a fact best wins."""
-        unknown = next((token for token in question_tokens if token not in self._postings
-                        and self._contrasts.peers(token, self._postings)), None)
-        if unknown is None:
-            return None
+    def _looked_up_by_peers(self, question_tokens: list[str], claims: dict[str, str]) -> MatchResult | None:
+        """A false claim finds no fact by its own words ("is he Swedish?", "his third Olympic gold?"),
+        so look it up with each known word of the claimed word's class in its place (Norwegian,
+        second); the lookup that finds a fact best wins, and the claim is then checked against it."""
         lookups = [
-            self._decide(self._score_tokens([peer if token == unknown else token for token in question_tokens]))
-            for peer in self._contrasts.peers(unknown, self._postings)
+            self._decide(self._score_tokens([peer if token == claimed else token for token in question_tokens]))
+            for claimed in claims
+            for peer in self._contrasts.peers(claimed, self._postings)
         ]
         found = [lookup for lookup in lookups if lookup.outcome is not Outcome.NOT_FOUND and lookup.best]
         return max(found, key=lambda lookup: lookup.best.score if lookup.best else 0.0, default=None)

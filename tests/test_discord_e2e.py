@@ -299,3 +299,28 @@ async def test_did_you_mean_works_for_mentions_too(knowledge_copy: Path):
         press = await server.wait_for_request("POST", CALLBACK, after=mark)
         assert press.body["type"] == 7
         assert "> silver medalist Rodgers Kwemoi" in press.body["data"]["embeds"][0]["description"]
+
+
+async def test_markup_typos_and_norwegian_are_answered_in_every_way_of_asking(live: Running):
+    """Mentions, DMs and /ask share the core's normalisation: markup around a question, a typo or
+    Norwegian never turns an answer into a refusal, and the raw text is what gets echoed (escaped)."""
+    server = live.server
+    mention = f"<@{server.world.bot_id}> <:pog:123456789012345678> ||who got silvr|| :eyes:"
+    mark = await server.send_message(server.message_payload(mention, mention_bot=True))
+    reply = (await server.wait_for_request("POST", CHANNEL_MESSAGE, after=mark)).body
+    assert "Rodgers Kwemoi" in reply["embeds"][0]["description"]
+    assert reply["allowed_mentions"] == {"parse": [], "replied_user": False}
+
+    mark = await server.send_message(server.message_payload("hei!\nhva var tiden hans?", dm=True))
+    reply = (await server.wait_for_request("POST", CHANNEL_MESSAGE, after=mark)).body
+    assert "13:13.66" in reply["embeds"][0]["description"]
+
+    body = await ask(server, "did Fisher get silver? <@&400000000000000001>")
+    assert body["data"]["embeds"][0]["description"].startswith("No. Grant Fisher won the bronze")
+    assert "<@&" not in body["data"]["embeds"][0]["title"] and body["data"]["allowed_mentions"] == NO_PINGS
+
+
+async def test_small_talk_gets_a_prompt(live: Running):
+    body = await ask(live.server, "thanks!")
+    shown = str(body["data"])
+    assert "Ask me a question about the article" in shown

@@ -1,0 +1,216 @@
+"""Questions as people really type them: Discord markup, typos, other words, yes/no, Norwegian, small talk.
+
+The examples here are ours; the blind sets in ``tests/blind/`` (written by people who saw only
+the article) are what the quality floors at the end of this file hold the matcher to.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.evaluation import evaluate, read_labelled_questions
+from bot.knowledge import KnowledgeError, load_knowledge
+from bot.matcher import Outcome
+from bot.normalize import phrasing_key, strip_markup
+from tests.conftest import edit_yaml
+
+BLIND_DIR = Path(__file__).parent / "blind"
+
+
+@pytest.mark.parametrize(
+    ("message", "words"),
+    [
+        ("<@123456789012345678> who won silver", "who won silver"),
+        ("<@!123456789012345678> <@&4000> <#5000> who won silver", "who won silver"),
+        ("@everyone @here who won silver", "who won silver"),
+        ("<:pog:123456789012345678> who <a:dance:987654321098765432> won :fire: silver", "who won silver"),
+        ("> Leaving Paris empty-handed\nwho said this", "Leaving Paris empty-handed who said this"),
+        ("see https://example.com/a?b=c who won silver", "see who won silver"),
+        ("</ask:123> <t:1722470400:R> his time 13:13.66", "his time 13:13.66"),
+    ],
+)
+def test_discord_markup_is_stripped_in_one_place(message, words):
+    assert strip_markup(message) == words
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "<@123456789012345678> who won silver",
+        "<@!123456789012345678> who won silver :eyes:",
+        "<:pog:123456789012345678> who won silver",
+        "<a:dance:987654321098765432> who won silver??",
+        "||who won silver||",
+        "__who__ won **silver**",
+        "yo bot\nwho won silver",
+        "> from the article\nwho won silver",
+        "@everyone who won silver https://example.com/x",
+    ],
+)
+def test_markup_never_turns_an_answer_into_a_refusal(factbot, question):
+    reply = factbot.ask(question)
+    assert reply.outcome is Outcome.ANSWERED and reply.fact.id == "silver_medalist"
+    assert reply.question == question, "the raw text is kept for the log and for escaping"
+
+
+def test_autocomplete_ignores_markup_too(factbot):
+    assert factbot.suggest_questions("<@123456789012345678> who got bron")[0] == "Who got bronze?"
+
+
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [
+        ("waht was his time in teh 5000", "winning_time"),
+        ("whowon silver", "silver_medalist"),
+        ("kwemoy got silvr", "silver_medalist"),
+        ("who got bronse", "bronze_medalist"),
+        ("wht place did he get in the 1500", "result_1500m"),
+        ("who did ingebritsen congratulate", "congratulated_athletes"),
+        ("did he mention warholme", "congratulated_athletes"),
+        ("what stadim was the podium at", "venue"),
+    ],
+)
+def test_typos_people_make(factbot, question, fact_id):
+    reply = factbot.ask(question)
+    assert reply.matched and reply.fact.id == fact_id
+
+
+def test_numbers_are_never_spelling_corrected(factbot):
+    assert factbot.matcher.question_tokens("5000m 13:13.66 2028") == ["5000", "13:13.66", "2028"]
+
+
+def test_a_real_english_word_is_a_paraphrase_not_a_typo(factbot):
+    # "arena" is no misspelling of a known word; it is read as the venue through the synonyms, not bent.
+    assert "stood" in factbot.matcher.question_tokens("who stood on the podium")
+
+
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [
+        ("Identify the bronze medallist of the 5000-meter race.", "bronze_medalist"),
+        ("According to the passage, what did he shatter in Monaco?", "european_record_1500m"),
+        ("Briefly describe how he did in the 1500 m final.", "result_1500m"),
+        ("As stated in the text, where will the next Games he targets be held?", "la_2028_focus"),
+    ],
+)
+def test_exam_instructions_are_not_mistaken_for_the_topic(factbot, question, fact_id):
+    reply = factbot.ask(question)
+    assert reply.matched and reply.fact.id == fact_id
+
+
+@pytest.mark.parametrize(
+    ("question", "starts", "must_show"),
+    [
+        ("did Fisher get silver?", "No.", ["Grant Fisher won the bronze", "Kwemoi"]),
+        ("is he Swedish?", "No.", ["Norwegian"]),
+        ("did he win the 1500?", "No.", ["fourth"]),
+        ("True or false: Ingebrigtsen won bronze in the 1500 m.", "No.", ["fourth"]),
+        ("Was his winning time 13:31.66?", "No.", ["13:13.66"]),
+        ("did Kwemoi win silver?", "Yes.", ["Rodgers Kwemoi won the silver"]),
+        ("did he win the 5000?", "Yes.", ["gold medal"]),
+        ("vant han 1500 meter?", "No.", ["fourth"]),
+        ("er han svensk?", "No.", ["Norwegian"]),
+    ],
+)
+def test_yes_no_questions_say_yes_or_no_first_then_the_fact(factbot, question, starts, must_show):
+    reply = factbot.ask(question)
+    assert reply.matched, reply.text
+    assert reply.text.startswith(starts), reply.text
+    assert all(words in reply.text for words in must_show), reply.text
+    article = factbot.knowledge.article
+    assert reply.quotes and all(article[q.start : q.end] == q.text for q in reply.quotes)
+
+
+def test_a_no_about_a_person_quotes_the_fact_that_settles_it_and_the_one_asked_about(factbot):
+    quotes = [quote.text for quote in factbot.ask("did Fisher get silver?").quotes]
+    assert quotes[0] == "bronze medalist Grant Fisher"
+    assert any("silver medalist Rodgers Kwemoi" in quote for quote in quotes[1:])
+
+
+@pytest.mark.parametrize("question", ["did he thank his team?", "is he known for his persistence?"])
+def test_a_check_with_nothing_to_contradict_just_gets_the_fact(factbot, question):
+    reply = factbot.ask(question)
+    assert reply.matched and not reply.text.startswith(("Yes", "No"))
+
+
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [
+        ("hvem vant sølv?", "silver_medalist"),
+        ("hvem vant solv", "silver_medalist"),
+        ("hva var tiden hans?", "winning_time"),
+        ("hvor mange OL-gull har han?", "second_olympic_gold"),
+        ("hvem takket han?", "dedication"),
+        ("hvem gratulerte han", "congratulated_athletes"),
+        ("hva er hovedfokuset hans fremover", "la_2028_focus"),
+        ("hvor var pallen", "venue"),
+    ],
+)
+def test_norwegian_questions_are_answered_in_the_articles_language(factbot, question, fact_id):
+    reply = factbot.ask(question)
+    assert reply.matched and reply.fact.id == fact_id
+    assert reply.quotes[0].text in factbot.knowledge.article
+
+
+@pytest.mark.parametrize("message", ["who", "what?", "thanks", "thank you bot!", "lol", "ok", "<@123456789012345678>"])
+def test_small_talk_gets_a_prompt_not_an_answer(factbot, message):
+    reply = factbot.ask(message)
+    assert reply.outcome is Outcome.NOT_FOUND and not reply.quotes
+    assert reply.text.startswith("Ask me a question about the article")
+
+
+@pytest.mark.parametrize("question", ["who is this guy", "who did he thank", "thanks to whom did he dedicate it"])
+def test_questions_with_those_words_are_still_questions(factbot, question):
+    assert factbot.ask(question).matched
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what did he eat before the race", "was he injured", "who wrote this article", "what is the capital of norway",
+     "what was his pace on the last lap", "where does he live", "who won the women's 5000 m"],
+)
+def test_what_race_reports_leave_out_is_not_answered(factbot, question):
+    assert factbot.ask(question).outcome is Outcome.NOT_FOUND
+
+
+def test_same_phrasing_and_same_question_are_one_definition_each(factbot):
+    assert phrasing_key("Who got SILVER?") == phrasing_key("<@1> who got silver") == "who got silver"
+    same = factbot.matcher.same_question_key
+    assert same("how old is Jakob?") == same("How old is he") != same("how old is Kwemoi")
+
+
+def test_translations_file_errors_name_file_language_and_field(knowledge_copy):
+    edit_yaml(knowledge_copy / "translations.yaml", lambda data: data["languages"]["nb"].update(words=["hvem"]))
+    with pytest.raises(KnowledgeError) as error:
+        load_knowledge(knowledge_copy)
+    assert "translations.yaml" in str(error.value) and "nb" in str(error.value) and "words" in str(error.value)
+
+
+def test_contrasts_file_is_validated(knowledge_copy):
+    (knowledge_copy / "contrasts.yaml").write_text("contrasts:\n  place: gold\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError) as error:
+        load_knowledge(knowledge_copy)
+    assert "contrasts.yaml" in str(error.value) and "place" in str(error.value)
+
+
+# Floors, not targets: the blind sets were scored before this work and then used for tuning, so they
+# guard against regressions. The honest figure is the untouched set written last (see README).
+BLIND_FLOORS = {
+    "a_discord.jsonl": (0.74, 0.95),
+    "b_students.jsonl": (0.65, 0.88),
+    "c_norwegian.jsonl": (0.84, 0.92),
+    "d_nearmiss.jsonl": (0.85, 0.92),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BLIND_FLOORS))
+def test_blind_sets_stay_above_their_floors(factbot, name):
+    items = read_labelled_questions(BLIND_DIR / name, factbot.knowledge.facts)
+    result = evaluate(factbot, items)
+    accuracy, rejection = BLIND_FLOORS[name]
+    misses = "\n".join(f"{m.question!r} -> {m.reply.text[:60]!r}" for m in result.misses)
+    assert result.accuracy >= accuracy, misses
+    assert result.rejection >= rejection, misses
+    assert all(q.text in factbot.knowledge.article for m in result.misses for q in m.reply.quotes)
