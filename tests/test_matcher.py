@@ -74,7 +74,7 @@ def test_ambiguous_when_runner_up_is_within_the_margin(knowledge):
 
 
 def test_thresholds_come_from_settings(knowledge):
-    strict = FactBot(knowledge, Settings(_env_file=None, answer_threshold=100))
+    strict = FactBot(knowledge, Settings(_env_file=None, answer_threshold=100, clear_lead_threshold=100))
     assert strict.ask("did jakob win his race").outcome is Outcome.NOT_FOUND
 
 
