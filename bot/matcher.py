@@ -29,6 +29,7 @@ from collections import defaultdict
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import cached_property
 
 from bot.claims import ClaimCheck, ContrastClasses, is_yes_no
 from bot.knowledge import Knowledge
@@ -182,7 +183,6 @@ class Matcher:
             if canonical in self._postings
         }
         self._sorted_spellings = sorted(self._spellings)
-        self._speller = Speller(self._spellings, STOPWORDS | QUESTION_WORDS, settings.typo_max_edits)
         self._words_of_text.clear()  # questions are not cached: memory must not grow with traffic
 
     def _all_words(self, knowledge: Knowledge) -> set[str]:
@@ -371,6 +371,11 @@ class Matcher:
                 return result
             result = replace(result, outcome=Outcome.ANSWERED, best=settling)
         return replace(result, claim=check)
+
+    @cached_property
+    def _speller(self) -> Speller:
+        """Built on the first word that needs it: most questions are spelt well enough without."""
+        return Speller(self._spellings, STOPWORDS | QUESTION_WORDS, self.settings.typo_max_edits)
 
     def _looked_up_by_peers(self, question_tokens: list[str], claims: dict[str, str]) -> MatchResult | None:
         """A false claim finds no fact by its own words ("is he Swedish?", "his third Olympic gold?"),
