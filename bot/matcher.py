@@ -257,6 +257,8 @@ class Matcher:
         """A known word from the same stem: "emotionally" -> emotion, "disappointment" -> disappointing."""
         best, best_shared = None, 0
         for word in _starting_with(self._sorted_spellings, token[:MIN_SHARED_STEM]):
+            if "_" in word:  # a phrase ("personal_best") shares no stem with a single word ("person")
+                continue
             shared = len(os.path.commonprefix([token, word]))
             if shared > best_shared and shared >= MIN_STEM_SHARE * min(len(token), len(word)):
                 best, best_shared = word, shared

@@ -123,14 +123,14 @@ def test_module_entry_point_runs_in_a_fresh_process():
 
 @pytest.mark.parametrize("name", ["dev_questions.jsonl", "holdout_questions.jsonl", "check_questions.jsonl", "casual_questions.jsonl", "formal_questions.jsonl"])
 def test_labelled_sets_meet_the_quality_bar(factbot, name):
-    """Regression bar on our own sets (the independent held-out bar is 95 % / 90 %)."""
+    """The bar on our own sets: 95 % in scope answered right, 95 % out of scope refused."""
     from bot.evaluation import evaluate, read_labelled_questions
 
     items = read_labelled_questions(DATA_DIR / name, factbot.knowledge.facts)
     result = evaluate(factbot, items)
     misses = "\n".join(f"{m.question!r} -> {m.reply.fact.id if m.reply.fact else m.reply.outcome}" for m in result.misses)
-    assert result.accuracy >= 0.90, misses
-    assert result.rejection >= 0.90, misses
+    assert result.accuracy >= 0.95, misses
+    assert result.rejection >= 0.95, misses
     assert result.ambiguity_rate <= 0.05, misses
 
 
