@@ -7,7 +7,6 @@ This is the one entry point the command line, the Discord bot and the tests shar
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,13 +19,6 @@ from bot.normalize import fold, strip_markup
 from bot.settings import MatchSettings
 
 AMBIGUOUS_CHOICES = 3
-# "and", "plus" and ";" join the parts of a question that asks several things ("&" joins names: "Mol & Sørum").
-_CONJUNCTION = re.compile(r"\s+(?:and|plus)\s+|\s*;\s*", re.IGNORECASE)
-MAX_PARTS = 4
-_QUESTION_START = re.compile(
-    r"(?:who|whom|whose|what|when|where|why|how|which|did|does|do|is|was|were|will|would|can|could|has|had|have)\b",
-    re.IGNORECASE,
-)
 # Autocomplete ranks the phrasings of this many likely facts against what has been typed.
 AUTOCOMPLETE_FACTS = 30
 
@@ -90,9 +82,8 @@ class FactBot:
         if problem:
             return Reply(question, Outcome.NOT_FOUND, problem)
         result = self.matcher.match(question)
-        parts = self._answer_parts(question, result)
-        if parts:
-            return self._combined(question, parts)
+        if result.parts:
+            return self._combined(question, result.parts)
         return self._reply(question, result)
 
     def _reply(self, question: str, result: MatchResult) -> Reply:
@@ -104,34 +95,7 @@ class FactBot:
             return self._ambiguous(question, result)
         return self._not_found(question, result)
 
-    def _answer_parts(self, question: str, whole: MatchResult) -> list[tuple[str, MatchResult]]:
-        """For a question that asks several things ("his time and who got silver?"), the parts
-        to answer one by one; empty when the question is better answered whole.
-
-        A fact that matches the whole question but none of its parts ("who got silver and
-        bronze?" -> the podium) covers all of it. When the whole question only matches what one
-        part asks, answering it alone would silently drop the rest."""
-        raw_pieces = _CONJUNCTION.split(question)[:MAX_PARTS]
-        if len(raw_pieces) < 2:  # most questions: no joining word, nothing more to read
-            return []
-        pieces = [piece for piece in raw_pieces if self.matcher.question_tokens(piece)]
-        if len(pieces) < 2:
-            return []
-        whole_answered = whole.outcome is Outcome.ANSWERED and whole.best is not None
-        joins_questions = all(_QUESTION_START.match(piece.strip()) for piece in pieces[1:])
-        if whole_answered and not joins_questions:  # "the 1500 and 5000" joins words, not questions
-            return []
-        parts = [(piece, self.matcher.match(piece)) for piece in pieces]
-        part_facts = {r.best.intent_id for _, r in parts if r.outcome is Outcome.ANSWERED and r.best}
-        if not part_facts:
-            return []
-        whole_fact = whole.best.intent_id if whole_answered else None
-        if whole_fact is not None and whole_fact not in part_facts:
-            return []
-        unanswered_part = any(r.outcome is not Outcome.ANSWERED for _, r in parts)
-        return parts if len(part_facts) >= 2 or unanswered_part else []
-
-    def _combined(self, question: str, parts: list[tuple[str, MatchResult]]) -> Reply:
+    def _combined(self, question: str, parts: tuple[tuple[str, MatchResult], ...]) -> Reply:
         """One reply that answers each part, or says which part the article doesn't cover."""
         lines: list[str] = []
         quotes: list[Quote] = []

@@ -25,6 +25,7 @@ import heapq
 import itertools
 import math
 import os
+import re
 from collections import defaultdict
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -64,6 +65,13 @@ OTHER_QUESTION_WORD_PENALTY = 0.85
 # unknown, to answer all the same (down to CLEAR_LEAD_THRESHOLD).
 CLEAR_LEAD_OVER_FACTS = 5.0
 CLEAR_LEAD_OVER_UNKNOWNS = 10.0
+# "and", "plus", "+", "n", ";" join the parts of a question that asks several things; "&" joins names ("Mol & Sørum").
+_CONJUNCTION = re.compile(r"\s+(?:and|plus|n)\s+|\s*[;+]\s*", re.IGNORECASE)
+MAX_PARTS = 4
+_QUESTION_START = re.compile(
+    r"(?:who|whom|whose|what|when|where|why|how|which|did|does|do|is|was|were|will|would|can|could|has|had|have)\b",
+    re.IGNORECASE,
+)
 MEASURE_WORDS = frozenset({"time", "date", "age", "old", "many", "much", "long", "tall", "far", "fast", "often"})
 
 
@@ -90,6 +98,8 @@ class MatchResult:
     claim: ClaimCheck | None = None
     # "who", "thanks", "lol": nothing to look up, so the user is told what can be asked instead.
     small_talk: bool = False
+    # A question asking several things ("his time and who got silver?"), answered part by part.
+    parts: tuple[tuple[str, MatchResult], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -137,6 +147,17 @@ def _starting_with(sorted_words: list[str], prefix: str) -> Iterator[str]:
         if not sorted_words[index].startswith(prefix):
             return
         yield sorted_words[index]
+
+
+def _questions_joined(pieces: list[str]) -> list[str]:
+    """Pieces that open no question of their own rejoined to the one before: "the 1500 and 5000"."""
+    joined = pieces[:1]
+    for piece in pieces[1:]:
+        if _QUESTION_START.match(piece.strip()):
+            joined.append(piece)
+        else:
+            joined[-1] = f"{joined[-1]} and {piece}"
+    return joined
 
 
 class Matcher:
@@ -346,6 +367,11 @@ class Matcher:
         return heapq.nlargest(limit, facts, key=closeness)
 
     def match(self, question: str) -> MatchResult:
+        whole = self._match_one(question)
+        parts = self._parts(question, whole)
+        return replace(whole, parts=parts) if parts else whole
+
+    def _match_one(self, question: str) -> MatchResult:
         if is_small_talk(question):
             return MatchResult(Outcome.NOT_FOUND, None, (), small_talk=True)
         question_tokens = self.question_tokens(question)
@@ -354,6 +380,31 @@ class Matcher:
         if claims and is_yes_no(tokens(question, self.synonyms)):
             return self._with_claims_checked(result, question_tokens, claims)
         return result
+
+    def _parts(self, question: str, whole: MatchResult) -> tuple[tuple[str, MatchResult], ...]:
+        """For a question that asks several things ("his time and who got silver?"), its parts to
+        answer one by one; empty when the question is better answered whole.
+
+        A fact that matches the whole question but none of its parts ("who got silver and
+        bronze?" -> the podium) covers all of it. When the whole question only matches what one
+        part asks, answering it alone would silently drop the rest."""
+        raw_pieces = _CONJUNCTION.split(question)[:MAX_PARTS]
+        if len(raw_pieces) < 2:  # most questions: no joining word, nothing more to read
+            return ()
+        whole_answered = whole.outcome is Outcome.ANSWERED and whole.best is not None
+        if whole_answered:  # "who got silver and bronze, and where was the podium": two questions, not three
+            raw_pieces = _questions_joined(raw_pieces)
+        pieces = [piece.strip() for piece in raw_pieces if self.question_tokens(piece)]
+        if len(pieces) < 2:
+            return ()
+        parts = tuple((piece, self._match_one(piece)) for piece in pieces)
+        part_facts = {r.best.intent_id for _, r in parts if r.outcome is Outcome.ANSWERED and r.best}
+        if not part_facts:
+            return ()
+        if whole_answered and whole.best is not None and whole.best.intent_id not in part_facts:
+            return ()
+        unanswered_part = any(r.outcome is not Outcome.ANSWERED for _, r in parts)
+        return parts if len(part_facts) >= 2 or unanswered_part else ()
 
     def _with_claims_checked(self, result: MatchResult, question_tokens: list[str], claims: dict[str, str]) -> MatchResult:
         """A yes/no question's match, with the verdict of the facts on what it claims."""
