@@ -127,7 +127,8 @@ def _uninflect(word: str, known: Container[str], inflections: tuple[tuple[str, t
         if not word.endswith(suffix) or len(stem) < 3:
             continue
         candidates = [stem + ending for ending in endings]
-        if len(stem) > 3 and stem[-1] == stem[-2]:  # a doubled final consonant: "running" -> run
+        # A doubled final consonant: "running" -> run, "planned" -> plan (not "summer" -> sum).
+        if suffix in {"ing", "ed"} and len(stem) > 3 and stem[-1] == stem[-2]:
             candidates.append(stem[:-1])
         for candidate in candidates:
             if candidate in known:
