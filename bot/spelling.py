@@ -14,8 +14,6 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
-from symspellpy import SymSpell, Verbosity
-
 # The most frequent words of symspellpy's English frequency list count as real English words.
 # The tail of the list holds misspellings and fragments ("teh" is not in the first 50,000).
 ENGLISH_WORD_COUNT = 50_000
@@ -31,6 +29,12 @@ _FILLER_WORD_COUNT = 1
 MIN_SPLIT_PART = 2
 
 
+def _closest():  # symspellpy's Verbosity.CLOSEST, without importing symspellpy at start-up
+    from symspellpy import Verbosity
+
+    return Verbosity.CLOSEST
+
+
 @cache
 def english_words() -> frozenset[str]:
     """The frequent English words; read once, on the first word nobody in the fact base uses."""
@@ -42,6 +46,8 @@ class Speller:
     """Corrects words onto a fixed vocabulary: the known words first, then filler words."""
 
     def __init__(self, known_words: Iterable[str], filler_words: Iterable[str], max_edits: int) -> None:
+        from symspellpy import SymSpell  # imported here: most runs of `factbot ask` never need it
+
         self._max_edits = max_edits
         self._symspell = SymSpell(max_dictionary_edit_distance=max_edits, prefix_length=7)
         self._filler = frozenset(filler_words)
@@ -62,7 +68,7 @@ class Speller:
         if split:
             return split
         edits = 1 if len(word) <= ONE_EDIT_UP_TO else self._max_edits
-        suggestions = self._symspell.lookup(word, Verbosity.CLOSEST, max_edit_distance=edits)
+        suggestions = self._symspell.lookup(word, _closest(), max_edit_distance=edits)
         if suggestions and (len(word) > SHORTEST_CORRECTED or suggestions[0].term in self._filler):
             return [suggestions[0].term]
         return None
