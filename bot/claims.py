@@ -16,8 +16,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.normalize import STOPWORDS
+
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _NUMBER_CLASSES = frozenset({"time", "year", "distance"})
+# The article's subject: synonyms.yaml reads his names as "he", so "did he..." and "did Jakob..." agree.
+SUBJECT = "he"
 # Auxiliaries that open a yes/no question, and openers that may stand before them ("so did he...").
 _AUXILIARIES = frozenset({
     "did", "does", "do", "is", "was", "were", "are", "has", "had", "have", "will", "would", "can", "could",
@@ -25,6 +29,9 @@ _AUXILIARIES = frozenset({
 })
 _OPENERS = frozenset({"so", "and", "but", "ok", "okay", "wait", "hey", "yo", "hi", "bot", "please", "um", "hmm", "lol"})
 _CHECK_ENDINGS = (("right",), ("correct",), ("true",), ("or", "not"), ("yes", "or", "no"))
+# How a fact's text names the subject.
+SUBJECT_WORDS = frozenset({SUBJECT, "his", "him", "himself"})
+_QUESTION_WORDS = frozenset({"who", "what", "when", "where", "why", "how", "which", "whom", "whose"})
 
 
 class Verdict(StrEnum):
@@ -46,15 +53,20 @@ class ClaimCheck:
         return self.verdict is Verdict.NO and self.contradicted not in {*_NUMBER_CLASSES, "person"}
 
 
-def is_yes_no(words: Sequence[str]) -> bool:
-    """Whether a question (its words, in order, filler included) asks for a yes or a no."""
-    words = [word for word in words if word.isalnum()]
-    opening = next((word for word in words if word not in _OPENERS), "")
-    if opening in _AUXILIARIES:
+def is_yes_no(words: Sequence[str], asked: bool = False) -> bool:
+    """Whether a question (its words, in order, filler included; ``asked``: it ends in "?") asks
+    for a yes or a no: "did he...", "true or false: ...", "... right?", "vant han..." (a verb
+    before its subject, as Norwegian asks), or a statement with a question mark ("so he got silver?")."""
+    words = [word for word in words if word.isalnum() and word not in _OPENERS]
+    if not words or words[0] in _QUESTION_WORDS:
+        return False
+    if words[0] in _AUXILIARIES or ("true" in words and "false" in words):
         return True
-    if "true" in words and "false" in words:
+    if any(tuple(words[-len(ending):]) == ending for ending in _CHECK_ENDINGS):
         return True
-    return any(tuple(words[-len(ending):]) == ending for ending in _CHECK_ENDINGS)
+    if len(words) > 1 and words[1] == SUBJECT and words[0] not in STOPWORDS:  # "vant han" = "won he"
+        return True
+    return asked and len(words) >= 3 and SUBJECT in words[:2] and not _QUESTION_WORDS.intersection(words)
 
 
 class ContrastClasses:
@@ -62,16 +74,20 @@ class ContrastClasses:
 
     def __init__(self, classes: Mapping[str, Iterable[str]], people: Iterable[str]) -> None:
         self._class_of = {token: name for name, tokens in classes.items() for token in tokens}
-        self._class_of.update((token, "person") for token in people)
+        self._class_of.update((token, "person") for token in [*people, SUBJECT])
 
     def class_of(self, token: str) -> str | None:
         if token[:1].isdigit():
             return "time" if ":" in token else "year" if _YEAR.match(token) else "distance"
         return self._class_of.get(token)
 
-    def claims(self, tokens: Iterable[str]) -> dict[str, str]:
-        """The question's words that claim something checkable, with their class."""
-        return {token: name for token in tokens if (name := self.class_of(token))}
+    def claims(self, tokens: Iterable[str], about_subject: bool) -> dict[str, str]:
+        """The question's words that claim something checkable, with their class; a claim about
+        no one else is a claim about the article's subject when the question names him ("did he...")."""
+        claims = {token: name for token in tokens if (name := self.class_of(token))}
+        if claims and about_subject and "person" not in claims.values():
+            claims[SUBJECT] = "person"
+        return claims
 
     def peers(self, token: str, known: Iterable[str]) -> list[str]:
         """Known words of the same class as ``token``: what to look the claim up by when no fact
@@ -84,25 +100,44 @@ class ContrastClasses:
         return same if name is not None else []
 
     def check(
-        self, claims: Mapping[str, str], matched_fact: str, asserted: Mapping[str, frozenset[str]]
+        self, claims: Mapping[str, str], ranked: Sequence[str], asserted: Mapping[str, frozenset[str]],
+        *, offers_choice: bool = False,
     ) -> ClaimCheck | None:
-        """Confirm or contradict ``claims`` against what the facts assert; None when they don't decide it."""
-        settling = self._most_specific_fact(claims, asserted) or matched_fact
-        facts = tuple(dict.fromkeys((settling, matched_fact)))
+        """Confirm or contradict ``claims`` against what the facts assert (``ranked``: the facts the
+        matcher found, best first); None when they don't decide it. ``offers_choice``: the question
+        says "or" ("Paris or Tokyo?"), so two claims of one class ask which, not whether."""
+        if offers_choice and self._alternatives(claims):
+            return None
+        settling = self._settling_fact(claims, ranked, asserted) or ranked[0]
+        facts = tuple(dict.fromkeys((settling, ranked[0])))
         words = asserted[settling]
         confirmed = False
         for token, name in claims.items():
             if token in words:
-                # A number the fact shares names the race or year asked about; it confirms nothing by itself.
-                confirmed = confirmed or name not in _NUMBER_CLASSES
+                # The race, year or person the fact shares says what the claim is about, not that it holds.
+                confirmed = confirmed or name not in {*_NUMBER_CLASSES, "person"}
             elif any(self.class_of(word) == name for word in words):
                 return ClaimCheck(Verdict.NO, facts, name)
         return ClaimCheck(Verdict.YES, facts[:1]) if confirmed else None
 
-    def _most_specific_fact(self, claims: Mapping[str, str], asserted: Mapping[str, frozenset[str]]) -> str | None:
-        """For a claim about a person, the fact asserting the fewest other people besides them."""
-        people = [token for token, name in claims.items() if name == "person"]
-        if not people:
+    def _alternatives(self, claims: Mapping[str, str]) -> bool:
+        named = [name for name in claims.values() if name not in _NUMBER_CLASSES and name != "person"]
+        return len(named) != len(set(named))
+
+    def _settling_fact(
+        self, claims: Mapping[str, str], ranked: Sequence[str], asserted: Mapping[str, frozenset[str]]
+    ) -> str | None:
+        """For a claim about a person ("did Fisher get silver?", "did he get silver?"), the fact
+        about that person naming the fewest other people (Fisher's bronze, not the podium naming
+        all three), the matcher's best first among those."""
+        person = next((token for token, name in claims.items() if name == "person"), None)
+        if person is None:
             return None
-        about = [fact for fact, words in asserted.items() if people[0] in words]
-        return min(about, key=lambda fact: sum(self.class_of(w) == "person" for w in asserted[fact]), default=None)
+        order = {fact: index for index, fact in enumerate(ranked)}
+
+        def fit(fact: str) -> tuple[int, int]:
+            people = sum(self.class_of(word) == "person" for word in asserted[fact])
+            return people, order.get(fact, len(order))
+
+        about = [fact for fact, words in asserted.items() if person in words]
+        return min(about, key=fit, default=None)

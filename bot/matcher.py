@@ -32,8 +32,8 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property
 
-from bot.claims import ClaimCheck, ContrastClasses, is_yes_no
-from bot.knowledge import Knowledge
+from bot.claims import SUBJECT, SUBJECT_WORDS, ClaimCheck, ContrastClasses, is_yes_no
+from bot.knowledge import Fact, Knowledge
 from bot.normalize import QUESTION_WORDS, STOPWORDS, SynonymTable, content_tokens, is_small_talk, tokens
 from bot.settings import MatchSettings
 from bot.spelling import Speller
@@ -180,10 +180,7 @@ class Matcher:
         for entry in knowledge.out_of_scope.values():
             self._add_intent(entry.id, False, entry.questions, [entry.topic], "")
         # What each fact says (its answer and quotes), and the words yes/no questions are checked on.
-        self._asserted = {
-            fact.id: frozenset(self._canonical(" ".join([fact.answer, *(quote.text for quote in fact.quotes)])))
-            for fact in knowledge.facts.values()
-        }
+        self._asserted = {fact.id: self._asserted_words(fact) for fact in knowledge.facts.values()}
         self._contrasts = ContrastClasses(
             {name: [token for word in words for token in self._canonical(word)] for name, words in knowledge.contrasts.items()},
             self._entity_tokens,
@@ -377,9 +374,10 @@ class Matcher:
             return MatchResult(Outcome.NOT_FOUND, None, (), small_talk=True)
         question_tokens = self.question_tokens(question)
         result = self._decide(self._score_tokens(question_tokens))
-        claims = self._contrasts.claims(question_tokens)
-        if claims and is_yes_no(tokens(question, self.synonyms)):
-            return self._with_claims_checked(result, question_tokens, claims)
+        words = tokens(question, self.synonyms)
+        claims = self._contrasts.claims(question_tokens, about_subject=SUBJECT in words)
+        if claims and is_yes_no(words, asked=question.rstrip().endswith("?")):
+            return self._with_claims_checked(result, question_tokens, claims, offers_choice="or" in words)
         return result
 
     def _parts(self, question: str, whole: MatchResult) -> tuple[tuple[str, MatchResult], ...]:
@@ -407,15 +405,22 @@ class Matcher:
         unanswered_part = any(r.outcome is not Outcome.ANSWERED for _, r in parts)
         return parts if len(part_facts) >= 2 or unanswered_part else ()
 
-    def _with_claims_checked(self, result: MatchResult, question_tokens: list[str], claims: dict[str, str]) -> MatchResult:
+    def _with_claims_checked(
+        self, result: MatchResult, question_tokens: list[str], claims: dict[str, str], *, offers_choice: bool
+    ) -> MatchResult:
         """A yes/no question's match, with the verdict of the facts on what it claims."""
+        looked_up = None
         if result.outcome is Outcome.NOT_FOUND and result.out_of_scope_id is None:
-            result = self._looked_up_by_peers(question_tokens, claims) or result
+            looked_up = self._looked_up_by_peers(question_tokens, claims)
+        if looked_up is not None:
+            # Found only by another word of the claim's class: worth answering only as a No ("Swedish?" -> Norwegian).
+            check = self._contrasts.check(claims, self._ranked_ids(looked_up), self._asserted, offers_choice=offers_choice)
+            return replace(looked_up, claim=check) if check else result
         if result.out_of_scope_id is not None:
             return self._contradicting_fact(result, claims) or result
         if result.outcome is Outcome.NOT_FOUND or result.best is None:
             return result
-        check = self._contrasts.check(claims, result.best.intent_id, self._asserted)
+        check = self._contrasts.check(claims, self._ranked_ids(result), self._asserted, offers_choice=offers_choice)
         if check is None:
             return result
         if result.outcome is Outcome.AMBIGUOUS:
@@ -425,6 +430,17 @@ class Matcher:
                 return result
             result = replace(result, outcome=Outcome.ANSWERED, best=settling)
         return replace(result, claim=check)
+
+    @staticmethod
+    def _ranked_ids(result: MatchResult) -> list[str]:
+        best = [result.best.intent_id] if result.best and result.best.is_fact else []
+        return list(dict.fromkeys([*best, *(item.intent_id for item in result.ranked_facts)]))
+
+    def _asserted_words(self, fact: Fact) -> frozenset[str]:
+        """What a fact says (its answer and quotes) in canonical words, the subject included when named."""
+        text = " ".join([fact.answer, *(quote.text for quote in fact.quotes)])
+        subject = {SUBJECT} if SUBJECT_WORDS.intersection(tokens(text, self.synonyms)) else set()
+        return frozenset(self._canonical(text)) | subject
 
     @cached_property
     def _speller(self) -> Speller:
@@ -449,7 +465,7 @@ class Matcher:
         fact = result.ranked_facts[0] if result.ranked_facts else None
         if fact is None or fact.score < self.settings.clear_lead_threshold:
             return None
-        check = self._contrasts.check(claims, fact.intent_id, self._asserted)
+        check = self._contrasts.check(claims, self._ranked_ids(result), self._asserted)
         if check is None or not check.is_plain_no:
             return None
         return replace(result, outcome=Outcome.ANSWERED, best=fact, out_of_scope_id=None, claim=check)
