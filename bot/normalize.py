@@ -18,7 +18,11 @@ _UNSPLITTABLE_LETTERS = str.maketrans(
 _THOUSANDS_SEPARATOR = re.compile(r"(?<=\d)[,\u00a0\u202f ](?=\d{3}(?!\d))")
 _KILO_DISTANCE = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:k|km|kilometers?|kilometres?)\b")
 _METRE_UNIT = re.compile(r"\b(\d+)(?:\s*|-)(?:m|meters?|metres?|mtrs?)\b")
-_ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
+# "4th", "#2", "no. 2", "nr 3", and Norwegian "4." before a word ("4. plass").
+_ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b|(?:#|\bno\.?\s*|\bnr\.?\s*)(\d+)\b|\b(\d+)\.(?=\s+[^\W\d_])")
+# A count of one to ten on its own is read as its word: "3 pics" = "three pictures".
+_SMALL_COUNT = re.compile(r"(?<![\d.:,])\b([1-9]|10)\b(?![.:,]?\d)")
+_COUNT_WORDS = dict(enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]))
 _ORDINAL_WORDS = dict(
     enumerate(["zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"])
 )
@@ -57,6 +61,7 @@ STOPWORDS = frozenset({
     "bot", "factbot", "lmao", "lmfao", "rofl", "haha", "hahaha", "xd", "omg", "bruh", "ngl", "tbh", "fr", "imo",
     "idk", "nah", "yeah", "yep", "yea", "ya", "yall", "sooo", "soo", "wait", "hmm", "anyone", "anybody", "someone",
     "somebody", "guys", "folks", "chat", "sorry", "exact", "tho", "though", "remind", "forgot", "forget", "need", "real", "quickly", "lemme", "let", "us",
+    "w", "tldr", "tl", "dr", "recap", "gist", "eli5",
     # how an exam or a reader asks, rather than what it asks about
     "identify", "passage", "author", "writer", "reporter", "stated", "state", "states", "stating", "explain",
     "briefly", "summarise", "summarize", "summary", "list", "mention", "mentioned", "mentions", "refer",
@@ -114,7 +119,13 @@ def _canonical_numbers(text: str) -> str:
     text = _THOUSANDS_SEPARATOR.sub("", text)
     text = _KILO_DISTANCE.sub(lambda m: f"{float(m.group(1)) * 1000:g} ", text)
     text = _METRE_UNIT.sub(r"\1 ", text)
-    return _ORDINAL.sub(lambda m: _ORDINAL_WORDS.get(int(m.group(1)), m.group(1)), text)
+    text = _ORDINAL.sub(_ordinal_word, text)
+    return _SMALL_COUNT.sub(lambda m: _COUNT_WORDS[int(m.group(1))], text)
+
+
+def _ordinal_word(match: re.Match[str]) -> str:
+    number = next(group for group in match.groups() if group)
+    return _ORDINAL_WORDS.get(int(number), number)
 
 
 def _stem(token: str) -> str:
