@@ -112,6 +112,13 @@ def test_exam_instructions_are_not_mistaken_for_the_topic(factbot, question, fac
         ("did he win the 5000?", "Yes.", ["gold medal"]),
         ("vant han 1500 meter?", "No.", ["fourth"]),
         ("er han svensk?", "No.", ["Norwegian"]),
+        # a claim about him is checked against his own facts, not the fact about silver
+        ("did he get silver in the 5000?", "No.", ["Jakob Ingebrigtsen won the gold", "Rodgers Kwemoi won the silver"]),
+        ("so he got silver in the 5000m?", "No.", ["won the gold"]),
+        ("tok han sølv på 5000??", "No.", ["won the gold"]),
+        ("Is this Jakob's first Olympic gold?", "No.", ["second Olympic gold"]),
+        ("Is his main target now the 2032 Olympics?", "No.", ["2028"]),
+        ("kwemoy got silvr right?", "Yes.", ["Rodgers Kwemoi won the silver"]),
     ],
 )
 def test_yes_no_questions_say_yes_or_no_first_then_the_fact(factbot, question, starts, must_show):
@@ -214,23 +221,6 @@ def test_blind_sets_stay_above_their_floors(factbot, name):
     assert result.accuracy >= accuracy, misses
     assert result.rejection >= rejection, misses
     assert all(q.text in factbot.knowledge.article for m in result.misses for q in m.reply.quotes)
-
-
-@pytest.mark.parametrize(
-    ("question", "starts", "must_show"),
-    [
-        ("did he get silver in the 5000?", "No.", ["Jakob Ingebrigtsen won the gold", "Rodgers Kwemoi won the silver"]),
-        ("so he got silver in the 5000m?", "No.", ["won the gold"]),
-        ("tok han sølv på 5000??", "No.", ["won the gold"]),
-        ("Is this Jakob's first Olympic gold?", "No.", ["second Olympic gold"]),
-        ("Is his main target now the 2032 Olympics?", "No.", ["2028"]),
-        ("kwemoy got silvr right?", "Yes.", ["Rodgers Kwemoi won the silver"]),
-    ],
-)
-def test_claims_about_the_subject_are_checked_against_his_own_facts(factbot, question, starts, must_show):
-    reply = factbot.ask(question)
-    assert reply.text.startswith(starts), reply.text
-    assert all(words in reply.text for words in must_show), reply.text
 
 
 @pytest.mark.parametrize("question", ["did he win gold or silver in the 5000?", "va det i paris eller tokyo?"])
