@@ -16,22 +16,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.normalize import STOPWORDS
+from bot.normalize import OPENERS, QUESTION_WORDS, STOPWORDS
 
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _NUMBER_CLASSES = frozenset({"time", "year", "distance"})
 # The article's subject: synonyms.yaml reads his names as "he", so "did he..." and "did Jakob..." agree.
 SUBJECT = "he"
-# Auxiliaries that open a yes/no question, and openers that may stand before them ("so did he...").
+# Auxiliaries that open a yes/no question.
 _AUXILIARIES = frozenset({
     "did", "does", "do", "is", "was", "were", "are", "has", "had", "have", "will", "would", "can", "could",
     "didnt", "doesnt", "isnt", "wasnt", "hasnt",
 })
-_OPENERS = frozenset({"so", "and", "but", "ok", "okay", "wait", "hey", "yo", "hi", "bot", "please", "um", "hmm", "lol"})
 _CHECK_ENDINGS = (("right",), ("correct",), ("true",), ("or", "not"), ("yes", "or", "no"))
 # How a fact's text names the subject.
 SUBJECT_WORDS = frozenset({SUBJECT, "his", "him", "himself"})
-_QUESTION_WORDS = frozenset({"who", "what", "when", "where", "why", "how", "which", "whom", "whose"})
 
 
 class Verdict(StrEnum):
@@ -57,8 +55,8 @@ def is_yes_no(words: Sequence[str], asked: bool = False) -> bool:
     """Whether a question (its words, in order, filler included; ``asked``: it ends in "?") asks
     for a yes or a no: "did he...", "true or false: ...", "... right?", "vant han..." (a verb
     before its subject, as Norwegian asks), or a statement with a question mark ("so he got silver?")."""
-    words = [word for word in words if word.isalnum() and word not in _OPENERS]
-    if not words or words[0] in _QUESTION_WORDS:
+    words = [word for word in words if word.isalnum() and word not in OPENERS]
+    if not words or words[0] in QUESTION_WORDS:
         return False
     if words[0] in _AUXILIARIES or ("true" in words and "false" in words):
         return True
@@ -66,7 +64,7 @@ def is_yes_no(words: Sequence[str], asked: bool = False) -> bool:
         return True
     if len(words) > 1 and words[1] == SUBJECT and words[0] not in STOPWORDS:  # "vant han" = "won he"
         return True
-    return asked and len(words) >= 3 and SUBJECT in words[:2] and not _QUESTION_WORDS.intersection(words)
+    return asked and len(words) >= 3 and SUBJECT in words[:2] and not QUESTION_WORDS.intersection(words)
 
 
 class ContrastClasses:

@@ -186,6 +186,7 @@ class Matcher:
             self._entity_tokens,
         )
 
+        self._order = {intent_id: index for index, intent_id in enumerate(self._intents)}
         self._postings: dict[str, list[str]] = defaultdict(list)
         for intent in self._intents.values():
             for token in intent.vocabulary | intent.answer_vocabulary:
@@ -333,7 +334,9 @@ class Matcher:
             intent_id: self._coverage(weights, self._intents[intent_id]) for intent_id in self._candidates(question_tokens)
         }
         question_set = frozenset(question_tokens)
-        shortlist = heapq.nlargest(SIMILARITY_CANDIDATES, coverages.items(), key=lambda item: item[1])
+        shortlist = heapq.nlargest(
+            SIMILARITY_CANDIDATES, coverages.items(), key=lambda item: (item[1], -self._order[item[0]])
+        )
         scored = []
         for intent_id, coverage in shortlist:
             intent = self._intents[intent_id]
@@ -341,7 +344,8 @@ class Matcher:
             value = 100 * (COVERAGE_WEIGHT * coverage + SIMILARITY_WEIGHT * similarity)
             value *= self._penalty(question_set, intent)
             scored.append(Scored(intent_id, round(value, 1), intent.is_fact))
-        scored.sort(key=lambda item: item.score, reverse=True)
+        # Ties go to the intent listed first (facts before known unknowns), never to hash order.
+        scored.sort(key=lambda item: (-item.score, self._order[item.intent_id]))
         return scored
 
     def likely_facts(self, typed: str, limit: int) -> list[str]:
@@ -362,7 +366,7 @@ class Matcher:
             return shared + max((w for word, w in ending_weights.items() if word in vocabulary), default=0.0)
 
         facts = (intent_id for intent_id in candidates if self._intents[intent_id].is_fact)
-        return heapq.nlargest(limit, facts, key=closeness)
+        return heapq.nlargest(limit, facts, key=lambda intent_id: (closeness(intent_id), -self._order[intent_id]))
 
     def match(self, question: str) -> MatchResult:
         whole = self._match_one(question)

@@ -78,8 +78,11 @@ SMALL_TALK = frozenset({
     "bye", "goodbye", "morning", "evening", "night", "gm", "gn", "sup", "one", "love", "welcome", "np", "k",
 })
 
-# What may stand before a question without being part of it.
-_OPENERS = frozenset({"hey", "hi", "hello", "yo", "bot", "factbot", "ok", "okay", "so", "um", "uh", "hmm", "lol", "pls", "please"})
+# What may stand before a question without being part of it ("so did he...", "hey bot who...").
+OPENERS = frozenset({
+    "hey", "hi", "hello", "yo", "bot", "factbot", "ok", "okay", "so", "and", "but", "wait", "um", "uh", "hmm", "lol",
+    "pls", "please",
+})
 
 QUESTION_WORDS = frozenset({"who", "what", "when", "where", "why", "how", "which", "whom", "whose"})
 
@@ -231,7 +234,7 @@ def content_tokens(canonical: Iterable[str]) -> list[str]:
 def is_small_talk(text: str) -> bool:
     """Whether a message holds no question at all: a question word alone ("who", "what?") or
     talk alone ("thanks", "lol", "nice one bot")."""
-    words = [word for word in raw_tokens(text) if word not in _OPENERS]
+    words = [word for word in raw_tokens(text) if word not in OPENERS]
     if len(words) == 1 and words[0] in QUESTION_WORDS:
         return True
     return all(word in SMALL_TALK or word in STOPWORDS for word in words)
