@@ -87,8 +87,13 @@ OPENERS = frozenset({
 QUESTION_WORDS = frozenset({"who", "what", "when", "where", "why", "how", "which", "whom", "whose"})
 
 
+_ASCII_CONTROLS = {code: " " for code in [*range(32), 127]}
+
+
 def fold(text: str) -> str:
     """Lower-case, accent-free, invisible-character-free form of ``text``."""
+    if text.isascii():  # most text: no accents, no invisible characters beyond ASCII controls
+        return text.translate(_ASCII_CONTROLS).lower()
     text = unicodedata.normalize("NFKC", text)
     # Zero-width joiners, bidi marks and control characters carry no meaning for matching.
     text = "".join(
@@ -149,60 +154,71 @@ def raw_tokens(text: str) -> list[str]:
 _FOREIGN_ENDINGS = ("ene", "en", "et", "er", "ne", "a", "e")
 
 
-def _rewrite(tokens: Sequence[str], phrases: Mapping[tuple[str, ...], tuple[str, ...]], longest: int) -> list[str]:
-    """``tokens`` with every phrase of ``phrases`` replaced, longest phrase first."""
-    result: list[str] = []
-    position = 0
-    while position < len(tokens):
-        for length in range(min(longest, len(tokens) - position), 0, -1):
-            replacement = phrases.get(tuple(tokens[position : position + length]))
-            if replacement is not None:
-                result.extend(replacement)
-                position += length
-                break
-        else:
-            result.append(tokens[position])
-            position += 1
-    return result
+class _PhraseRewriter:
+    """Replaces phrases (tuples of tokens) by their replacements, the longest phrase first."""
+
+    def __init__(self, phrases: Mapping[tuple[str, ...], tuple[str, ...]]) -> None:
+        self.phrases = phrases
+        # Only the lengths some phrase starting with that word has are tried.
+        lengths: dict[str, set[int]] = {}
+        for phrase in phrases:
+            lengths.setdefault(phrase[0], set()).add(len(phrase))
+        self._lengths = {first: sorted(found, reverse=True) for first, found in lengths.items()}
+
+    def __contains__(self, phrase: tuple[str, ...]) -> bool:
+        return phrase in self.phrases
+
+    def rewrite(self, tokens: Sequence[str]) -> list[str]:
+        result: list[str] = []
+        position = 0
+        while position < len(tokens):
+            for length in self._lengths.get(tokens[position], ()):
+                replacement = self.phrases.get(tuple(tokens[position : position + length]))
+                if replacement is not None:
+                    result.extend(replacement)
+                    position += length
+                    break
+            else:
+                result.append(tokens[position])
+                position += 1
+        return result
 
 
 class SynonymTable:
     """Rewrites words and multi-word phrases to one canonical token each.
 
-    ``translations`` (English word or phrase -> how another language says it) are read first,
+    ``translations_of`` (English word or phrase -> how another language says it) are read first,
     into the English words, so "hvem vant sølv" meets the synonyms as "who won silver";
     ``filler`` are that language's function words ("er", "og"), dropped like English ones."""
 
     def __init__(
         self,
         groups: Mapping[str, Iterable[str]],
-        translations: Mapping[str, Iterable[str]] | None = None,
+        translations_of: Mapping[str, Iterable[str]] | None = None,
         filler: Iterable[str] = (),
     ) -> None:
-        self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+        phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
         for canonical, variants in groups.items():
             target = ("_".join(raw_tokens(canonical)),)
             for variant in [canonical, *variants]:
                 key = tuple(raw_tokens(variant))
                 if key:
-                    self._phrases[key] = target
-        self._translations: dict[tuple[str, ...], tuple[str, ...]] = {
-            tuple(raw_tokens(word)): () for word in filler
-        }
-        for english, foreign in (translations or {}).items():
+                    phrases[key] = target
+        translations: dict[tuple[str, ...], tuple[str, ...]] = {tuple(raw_tokens(word)): () for word in filler}
+        for english, foreign in (translations_of or {}).items():
             target = tuple(raw_tokens(english))
-            self._translations.update((tuple(raw_tokens(variant)), target) for variant in foreign)
-        self._translations.pop((), None)
-        self._longest = max(map(len, self._phrases), default=0)
-        self._longest_translation = max(map(len, self._translations), default=0)
+            translations.update((tuple(raw_tokens(variant)), target) for variant in foreign)
+        translations.pop((), None)
+        self._phrases = _PhraseRewriter(phrases)
+        self._translations = _PhraseRewriter(translations)
 
     def single_words(self) -> dict[str, str]:
         """One-word variants and the canonical token each stands for."""
-        return {key[0]: target[0] for key, target in self._phrases.items() if len(key) == 1}
+        return {key[0]: target[0] for key, target in self._phrases.phrases.items() if len(key) == 1}
 
     def apply(self, tokens: Sequence[str]) -> list[str]:
-        english = _rewrite([self._dictionary_form(token) for token in tokens], self._translations, self._longest_translation)
-        return _rewrite(english, self._phrases, self._longest)
+        english = self._translations.rewrite([self._dictionary_form(token) for token in tokens])
+        return self._phrases.rewrite(english)
 
     def _dictionary_form(self, token: str) -> str:
         """A foreign word with a definite or plural ending the table lacks, in the form it has:
