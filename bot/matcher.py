@@ -394,9 +394,15 @@ class Matcher:
         raw_pieces = _CONJUNCTION.split(question)[:MAX_PARTS]
         if len(raw_pieces) < 2:  # most questions: no joining word, nothing more to read
             return ()
-        whole_answered = whole.outcome is Outcome.ANSWERED and whole.best is not None
-        if whole_answered:  # "who got silver and bronze, and where was the podium": two questions, not three
-            raw_pieces = _questions_joined(raw_pieces)
+        # "who got silver and bronze, and where was the podium" is two questions, not three: read the
+        # pieces that open no question of their own with the one before first, then each on its own.
+        for pieces in dict.fromkeys([tuple(_questions_joined(raw_pieces)), tuple(raw_pieces)]):
+            parts = self._answered_parts(pieces, whole)
+            if parts:
+                return parts
+        return ()
+
+    def _answered_parts(self, raw_pieces: tuple[str, ...], whole: MatchResult) -> tuple[tuple[str, MatchResult], ...]:
         pieces = [piece.strip() for piece in raw_pieces if self.question_tokens(piece)]
         if len(pieces) < 2:
             return ()
@@ -404,6 +410,7 @@ class Matcher:
         part_facts = {r.best.intent_id for _, r in parts if r.outcome is Outcome.ANSWERED and r.best}
         if not part_facts:
             return ()
+        whole_answered = whole.outcome is Outcome.ANSWERED and whole.best is not None
         if whole_answered and whole.best is not None and whole.best.intent_id not in part_facts:
             return ()
         unanswered_part = any(r.outcome is not Outcome.ANSWERED for _, r in parts)
