@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.normalize import OPENERS, QUESTION_WORDS, STOPWORDS
+from bot.normalize import OPENERS, QUESTION_WORDS
 
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _NUMBER_CLASSES = frozenset({"time", "year", "distance"})
@@ -27,6 +27,8 @@ _AUXILIARIES = frozenset({
     "did", "does", "do", "is", "was", "were", "are", "has", "had", "have", "will", "would", "can", "could",
     "didnt", "doesnt", "isnt", "wasnt", "hasnt",
 })
+# Words that may stand before "he" without asking anything ("in his post", "for him").
+_NOT_VERBS = frozenset({"in", "on", "at", "for", "to", "of", "with", "by", "from", "about", "and", "but", "or", "the", "a"})
 _CHECK_ENDINGS = (("right",), ("correct",), ("true",), ("or", "not"), ("yes", "or", "no"))
 # How a fact's text names the subject.
 SUBJECT_WORDS = frozenset({SUBJECT, "his", "him", "himself"})
@@ -62,7 +64,7 @@ def is_yes_no(words: Sequence[str], asked: bool = False) -> bool:
         return True
     if any(tuple(words[-len(ending):]) == ending for ending in _CHECK_ENDINGS):
         return True
-    if len(words) > 1 and words[1] == SUBJECT and words[0] not in STOPWORDS:  # "vant han" = "won he"
+    if len(words) > 1 and words[1] == SUBJECT and words[0] not in _NOT_VERBS:  # "vant han" = "won he"
         return True
     return asked and len(words) >= 3 and SUBJECT in words[:2] and not QUESTION_WORDS.intersection(words)
 
