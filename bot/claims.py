@@ -81,6 +81,10 @@ class ContrastClasses:
             return "time" if ":" in token else "year" if _YEAR.match(token) else "distance"
         return self._class_of.get(token)
 
+    @staticmethod
+    def is_number_class(name: str) -> bool:
+        return name in _NUMBER_CLASSES
+
     def claims(self, tokens: Iterable[str], about_subject: bool) -> dict[str, str]:
         """The question's words that claim something checkable, with their class; a claim about
         no one else is a claim about the article's subject when the question names him ("did he...")."""
@@ -109,7 +113,10 @@ class ContrastClasses:
         if offers_choice and self._alternatives(claims):
             return None
         settling = self._settling_fact(claims, ranked, asserted) or ranked[0]
-        facts = tuple(dict.fromkeys((settling, ranked[0])))
+        # The fact the question matched is shown too ("Kwemoi won silver"), if it is about the same race or year.
+        numbers = [token for token, name in claims.items() if name in _NUMBER_CLASSES]
+        matched_too = all(token in asserted[ranked[0]] for token in numbers)
+        facts = tuple(dict.fromkeys((settling, ranked[0]) if matched_too else (settling,)))
         words = asserted[settling]
         confirmed = False
         for token, name in claims.items():

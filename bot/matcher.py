@@ -473,13 +473,18 @@ class Matcher:
     def _contradicting_fact(self, result: MatchResult, claims: dict[str, str]) -> MatchResult | None:
         """"True or false: he won bronze in the 1500" matches a known unknown (who won the 1500), yet
         the closest fact plainly says otherwise (he finished fourth): that is a No, not a refusal."""
-        fact = result.ranked_facts[0] if result.ranked_facts else None
-        if fact is None or fact.score < self.settings.clear_lead_threshold:
+        if not result.ranked_facts:
             return None
         check = self._contrasts.check(claims, self._ranked_ids(result), self._asserted)
         if check is None or not check.is_plain_no:
             return None
-        return replace(result, outcome=Outcome.ANSWERED, best=fact, out_of_scope_id=None, claim=check)
+        settling = next(item for item in result.ranked_facts if item.intent_id == check.fact_ids[0])
+        # The fact must be about the same thing: close enough to answer, or the same race and year.
+        numbers = [token for token, name in claims.items() if self._contrasts.is_number_class(name)]
+        same_race = bool(numbers) and all(token in self._asserted[settling.intent_id] for token in numbers)
+        if settling.score < self.settings.clear_lead_threshold and not same_race:
+            return None
+        return replace(result, outcome=Outcome.ANSWERED, best=settling, out_of_scope_id=None, claim=check)
 
     def _clear_lead(self, scored: list[Scored]) -> bool:
         """A fact below the answer threshold still answers when nothing else comes near it: a
