@@ -1,21 +1,23 @@
 """Where matching is decided: which fact, if any, a question is asking about.
 
-Every fact and every known out-of-scope question ("intents") is indexed once, when the
-knowledge loads. A question's words are normalised (``bot.normalize``), misspelt or
-inflected words are mapped onto known ones (inflection, shared stem, then ``bot.spelling``), and the
-question is scored against each candidate intent on:
+Every fact and every known out-of-scope question ("intents", the known unknowns) is indexed
+once, when the knowledge loads. A question that is only talk ("thanks", "who?") is answered with
+a prompt. Otherwise its words are normalised (``bot.normalize``: markup, numbers, translations,
+synonyms), misspelt or inflected words are mapped onto known ones (inflection, shared stem, then
+``bot.spelling``), and the question is scored against each candidate intent on:
 
-* **coverage**: how much of the question's meaning-carrying words the intent knows,
-  each word weighted by how rare it is across intents (IDF), so "silver", "1500" or
-  "wife" decide and "who", "he" or "olympics" barely count. A word no intent knows
-  ("coach", "age", "weather") weighs the most of all: a question built on it is about
-  something the article does not cover.
+* **coverage**: how much of the question's meaning-carrying words the intent knows, each word
+  weighted by how rare it is across intents (IDF), so "silver", "1500" or "wife" decide and
+  "who", "he" or "olympics" barely count. A word no intent knows counts as fairly rare (a
+  paraphrase must not veto the words it shares with a fact); an unknown number as the rarest.
 * **similarity**: IDF-weighted overlap (Dice) with the intent's closest phrasing.
-* **penalties**: naming a person the intent is not about, or asking "when"/"where"/... of an
-  intent nobody asks that of.
+* **penalties**: naming a person or a number the intent is not about, or asking "when"/"where"/...
+  of an intent nobody asks that of.
 
-The best fact wins when it is clearly ahead; two close facts are ambiguous; a low score
-or an out-of-scope intent on top means the article doesn't say.
+The best fact answers above the threshold, or a little below it when it clearly leads; two close
+facts are ambiguous; a low score or a known unknown on top means the article doesn't say. A
+question asking several things is answered part by part, and a yes/no question gets the verdict
+of the facts on what it claims (``bot.claims``).
 """
 
 from __future__ import annotations
