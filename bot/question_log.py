@@ -61,6 +61,11 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
+def _storable(text: str) -> str:
+    """``text`` as valid UTF-8: a lone surrogate (which Discord can deliver) becomes "?" instead of failing the write."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 class Source(StrEnum):
     SLASH = "slash"
     MENTION = "mention"
@@ -169,7 +174,7 @@ class QuestionLog:
             cursor = db.execute(
                 "INSERT INTO questions (asked_at, source, guild_id, channel_id, question, outcome, fact_id, score, user_hash)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (time.time(), source.value, guild_id, channel_id, reply.question, reply.outcome.value,
+                (time.time(), source.value, guild_id, channel_id, _storable(reply.question), reply.outcome.value,
                  reply.fact.id if reply.fact else None, reply.score, user_hash),
             )
             return int(cursor.lastrowid)

@@ -74,3 +74,10 @@ def test_cli_chat_logs_and_unanswered_teach_stats(tmp_path, monkeypatch, capsys,
     assert main(["stats", "--days", "2", "--chart", str(tmp_path / "chart.png")]) == 0
     out = capsys.readouterr().out
     assert "Last 2 days: 3 questions" in out and (tmp_path / "chart.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_lone_surrogate_is_answered_and_logged_not_a_crash(question_log, factbot):
+    reply = factbot.ask("who got silver \ud800?")
+    assert reply.matched
+    question_log.record(reply, Source.MENTION)
+    assert question_log._rows("SELECT question FROM questions") == [("who got silver ??",)]
