@@ -202,14 +202,15 @@ def test_contrasts_file_is_validated(knowledge_copy):
     assert "contrasts.yaml" in str(error.value) and "place" in str(error.value)
 
 
-# Floors, not targets: sets (a)-(e) were scored blind and then used for tuning, so here they only guard
-# against regressions. Set (f), written after the last change, is left out so that it stays untouched.
+# Floors, not targets: sets (a)-(f) were scored blind and then used for tuning, so here they only guard
+# against regressions. Set (g), written after the last change, is left out so that it stays untouched.
 BLIND_FLOORS = {
-    "a_discord.jsonl": (0.86, 0.94),
+    "a_discord.jsonl": (0.87, 0.95),
     "b_students.jsonl": (0.75, 0.90),
-    "c_norwegian.jsonl": (0.86, 0.95),
-    "d_nearmiss.jsonl": (0.86, 0.93),
-    "e_final.jsonl": (0.88, 0.90),
+    "c_norwegian.jsonl": (0.87, 0.95),
+    "d_nearmiss.jsonl": (0.88, 0.93),
+    "e_final.jsonl": (0.89, 0.90),
+    "f_final.jsonl": (0.86, 0.95),
 }
 
 
