@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 from pathlib import Path
 
@@ -324,3 +325,14 @@ async def test_small_talk_gets_a_prompt(live: Running):
     body = await ask(live.server, "thanks!")
     shown = str(body["data"])
     assert "Ask me a question about the article" in shown
+
+
+async def test_a_question_part_quoted_back_is_escaped(live: Running):
+    """A two-part question's unanswered part is quoted in the answer: it must stay inert text."""
+    hostile = "what was his time and [free nitro](https://example.invalid) @everyone ||spoiler|| \u202eevil"
+    body = await ask(live.server, hostile)
+    description = body["data"]["embeds"][0]["description"]
+    assert "13:13.66" in description
+    assert not re.search(r"(?<!\\)\[free nitro\]\(", description), "a masked link must be escaped"
+    assert "@everyone" not in description and "||spoiler||" not in description and "\u202e" not in description
+    assert body["data"]["allowed_mentions"] == NO_PINGS

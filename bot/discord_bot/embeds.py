@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import discord
 
 from bot.answers import Reply
@@ -28,10 +30,17 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# Zero-width characters and bidirectional overrides, which can disguise echoed text.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
 def escape_user_text(text: str, limit: int = EMBED_TITLE_LIMIT) -> str:
-    """User text made inert: no markdown, no mentions, no invisible tricks, bounded length."""
-    flat = " ".join(text.split())
-    return shorten(discord.utils.escape_mentions(discord.utils.escape_markdown(flat)), limit)
+    """Text that may carry user words made inert, line by line: no markdown (masked links,
+    headings, spoilers, code), no mentions, no invisible tricks, bounded length. Every echo of a
+    user's words goes through here (titles, lists, and replies that quote a part of a question)."""
+    lines = (" ".join(_INVISIBLE.sub("", line).split()) for line in text.splitlines())
+    escaped = "\n".join(discord.utils.escape_mentions(discord.utils.escape_markdown(line)) for line in lines if line)
+    return shorten(escaped, limit)
 
 
 def block_quote(text: str) -> str:
@@ -43,11 +52,13 @@ def credit_line(meta: ArticleMeta) -> str:
 
 
 def reply_embed(reply: Reply, knowledge: Knowledge) -> discord.Embed:
-    title = escape_user_text(reply.question) if reply.question.strip() else None
+    title = escape_user_text(" ".join(reply.question.split())) if reply.question.strip() else None
     if reply.outcome is Outcome.ANSWERED and reply.fact is not None:
         quotes = "\n\n".join(block_quote(quote.text) for quote in reply.quotes)
+        # The text may quote part of the question back ("'how old is he': the article doesn't say").
+        text = escape_user_text(reply.text, EMBED_DESCRIPTION_LIMIT)
         embed = discord.Embed(title=title, colour=ANSWER_COLOUR, description=shorten(
-            f"{reply.text}\n\n**From the article:**\n{quotes}", EMBED_DESCRIPTION_LIMIT))
+            f"{text}\n\n**From the article:**\n{quotes}", EMBED_DESCRIPTION_LIMIT))
         embed.set_footer(text=f"fact {reply.fact.id} · confidence {reply.score:.0f}/100 · {credit_line(knowledge.meta)}")
         return embed
     if reply.outcome is Outcome.AMBIGUOUS:
