@@ -1,12 +1,14 @@
-"""The ``factbot`` command: ask, chat, check, eval, unanswered, teach, stats and run."""
+"""The ``factbot`` command: ask, chat, check, eval, facts, unanswered, teach, stats and run."""
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sqlite3
 import sys
 from collections.abc import Iterable, Sequence
+from importlib.metadata import version
 from pathlib import Path
 from typing import TextIO
 
@@ -61,16 +63,30 @@ def format_reply(reply: Reply) -> str:
 
 
 def _questions_from(arguments: Sequence[str], stdin: TextIO) -> Iterable[str]:
+    """The questions to answer: the arguments, or one per line of standard input. Input is read as
+    UTF-8 whatever the locale; a byte that is not valid UTF-8 becomes U+FFFD rather than an error."""
     if arguments:
         return arguments
-    return (line.rstrip("\r\n") for line in stdin)
+    lines = io.TextIOWrapper(stdin.buffer, encoding="utf-8", errors="replace") if hasattr(stdin, "buffer") else stdin
+    return (line.rstrip("\r\n") for line in lines)
+
+
+def _print_utf8(text: str) -> None:
+    """One line of output as UTF-8 whatever the locale (JSON consumers expect it)."""
+    data = (text + "\n").encode("utf-8", "replace")
+    if hasattr(sys.stdout, "buffer"):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        print(text, flush=True)
 
 
 def command_ask(args: argparse.Namespace) -> int:
     bot = _load_bot(_settings())
     if args.json:
         for question in _questions_from(args.question, sys.stdin):
-            print(json.dumps(bot.ask(question).to_json(), ensure_ascii=False), flush=True)
+            _print_utf8(json.dumps(bot.ask(question).to_json(), ensure_ascii=False))
         return EXIT_OK
     if not args.question:
         raise CommandError('ask needs a question, e.g. factbot ask "who won silver?"', EXIT_USAGE)
@@ -141,6 +157,8 @@ def command_eval(args: argparse.Namespace) -> int:
         items = read_labelled_questions(Path(args.file), bot.knowledge.facts)
     except (OSError, EvaluationFileError) as error:
         raise CommandError(f"cannot use {args.file}:\n{error}") from error
+    if not items:
+        raise CommandError(f"{args.file} holds no questions, so it cannot show anything meets a bar")
     result = evaluate(bot, items)
     print(result.summary())
     if result.misses:
@@ -149,8 +167,21 @@ def command_eval(args: argparse.Namespace) -> int:
         reply = miss.reply
         got = reply.fact.id if reply.fact else reply.outcome.value
         print(f"  {miss.question!r}: expected {miss.expected or 'not_found'}, got {got} ({reply.score:.0f})")
-    below_bar = result.accuracy < args.min_accuracy or result.rejection < args.min_rejection
-    return EXIT_INVALID if below_bar else EXIT_OK
+    failed = [f"{name} {value:.1%} is below the bar of {bar:.1%}"
+              for name, value, bar in (("in-scope accuracy", result.accuracy, args.min_accuracy),
+                                       ("out-of-scope rejection", result.rejection, args.min_rejection))
+              if value < bar]
+    for failure in failed:
+        print(f"factbot: {failure}", file=sys.stderr)
+    return EXIT_INVALID if failed else EXIT_OK
+
+
+def _share(text: str) -> float:
+    """A bar given as a fraction (0.95) or a percentage (95 or 95%)."""
+    value = float(text.rstrip("%"))
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1 (or 0 % and 100 %)")
+    return value / 100 if value > 1 or text.endswith("%") else value
 
 
 def command_unanswered(args: argparse.Namespace) -> int:
@@ -205,10 +236,25 @@ def command_run(args: argparse.Namespace) -> int:
     return run_bot(_settings(), watch=args.watch)
 
 
+def command_facts(args: argparse.Namespace) -> int:
+    """The fact ids, by topic: what `factbot teach` takes."""
+    bot = _load_bot(_settings())
+    for topic, facts in bot.knowledge.topics().items():
+        print(f"{topic}:")
+        for fact in facts:
+            print(f"  {fact.id:<28} {fact.questions[0]}")
+    return EXIT_OK
+
+
 def command_default(args: argparse.Namespace) -> int:
     """`factbot` alone: the Discord bot when there is a token, otherwise a local chat."""
     if _settings().discord_token is not None:
         return command_run(argparse.Namespace(watch=False))
+    if not sys.stdin.isatty():  # under a service manager there is no one to chat with
+        raise CommandError(
+            "no DISCORD_TOKEN is set and there is no terminal to chat in. Set DISCORD_TOKEN in the "
+            "environment or in .env (see .env.example), or run `factbot chat` in a terminal.", EXIT_USAGE
+        )
     print("factbot: no DISCORD_TOKEN set, so chatting here instead (see .env.example to run on Discord).", file=sys.stderr)
     return command_chat(args)
 
@@ -218,6 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="factbot", description="Answers questions about one news article. With no command: "
         "runs the Discord bot if DISCORD_TOKEN is set, otherwise chats in this terminal.",
     )
+    parser.add_argument("--version", action="version", version=f"factbot {version('factbot')}")
     parser.set_defaults(handler=command_default)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -237,9 +284,14 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument(
         "file", help='JSONL file, one {"q": ..., "fact": id or null} or blind {"q": ..., "expect_any": [...]} per line'
     )
-    evaluation.add_argument("--min-accuracy", type=float, default=0.0, help="exit 1 below this in-scope accuracy")
-    evaluation.add_argument("--min-rejection", type=float, default=0.0, help="exit 1 below this rejection rate")
+    evaluation.add_argument("--min-accuracy", type=_share, default=0.0,
+                            help="exit 1 below this in-scope accuracy (0.95, 95 or 95%%)")
+    evaluation.add_argument("--min-rejection", type=_share, default=0.0,
+                            help="exit 1 below this rejection rate (0.9, 90 or 90%%)")
     evaluation.set_defaults(handler=command_eval)
+
+    facts = commands.add_parser("facts", help="list the fact ids (what `teach` takes), by topic")
+    facts.set_defaults(handler=command_facts)
 
     unanswered = commands.add_parser("unanswered", help="questions the bot could not answer, grouped")
     unanswered.add_argument("--days", type=int, default=7)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -134,11 +135,63 @@ def test_labelled_sets_meet_the_quality_bar(factbot, name):
     assert result.ambiguity_rate <= 0.05, misses
 
 
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
 def test_factbot_alone_chats_when_there_is_no_token(capsys, monkeypatch, tmp_path):
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
     monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "log.sqlite3"))
     monkeypatch.chdir(tmp_path)  # no .env here
-    status, out, err = run_cli(capsys, monkeypatch, stdin="who got bronze\n")
+    monkeypatch.setattr(sys, "stdin", _Terminal("who got bronze\n"))
+    status = main([])
+    out, err = capsys.readouterr()
     assert status == 0
     assert "no DISCORD_TOKEN set, so chatting here instead" in err
     assert "Grant Fisher won the bronze medal" in out
+
+
+def test_factbot_alone_without_token_or_terminal_says_how_to_configure_it(capsys, monkeypatch, tmp_path):
+    """As under a service manager: no chat to fall back on, so a clear error instead of exit 0."""
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run_cli(capsys, monkeypatch, stdin="")
+    assert status == 2 and not out
+    assert "DISCORD_TOKEN" in err and ".env" in err and len(err.strip().splitlines()) == 1
+
+
+def test_version_and_fact_ids(capsys, monkeypatch):
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0 and capsys.readouterr().out.startswith("factbot ")
+    status, out, _ = run_cli(capsys, monkeypatch, "facts")
+    assert status == 0 and "silver_medalist" in out and "Who got silver?" in out
+
+
+def test_ask_json_is_valid_utf8_whatever_the_input_bytes():
+    """Invalid UTF-8 on standard input, under a C locale: one valid UTF-8 JSON line per input line."""
+    environment = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": ""}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json"], input=b"who won silver \xff\xfe\nhvem vant s\xc3\xb8lv\n",
+        capture_output=True, env=environment, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line.decode("utf-8")) for line in result.stdout.splitlines()]
+    assert [record["fact_id"] for record in records] == ["silver_medalist", "silver_medalist"]
+    assert records[1]["question"] == "hvem vant sølv"
+
+
+@pytest.mark.parametrize("bar", ["0.99", "99", "99%"])
+def test_eval_bar_as_fraction_or_percent_and_says_which_failed(capsys, monkeypatch, bar):
+    status, _, err = run_cli(capsys, monkeypatch, "eval", str(DATA_DIR / "dev_questions.jsonl"), "--min-accuracy", bar)
+    assert status == 1 and "in-scope accuracy" in err and "below the bar of 99.0%" in err
+    status, _, err = run_cli(capsys, monkeypatch, "eval", str(DATA_DIR / "dev_questions.jsonl"), "--min-accuracy", "90")
+    assert status == 0 and not err
+
+
+def test_eval_of_an_empty_file_fails(capsys, monkeypatch, tmp_path):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    status, _, err = run_cli(capsys, monkeypatch, "eval", str(empty), "--min-accuracy", "0.9")
+    assert status == 1 and "holds no questions" in err
