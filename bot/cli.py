@@ -213,7 +213,10 @@ def command_stats(args: argparse.Namespace) -> int:
     if args.chart:
         from bot.charts import stats_chart_png
 
-        Path(args.chart).write_bytes(stats_chart_png(stats))
+        try:
+            Path(args.chart).write_bytes(stats_chart_png(stats))
+        except OSError as error:
+            raise CommandError(f"cannot write the chart to {args.chart}: {error.strerror}") from error
         print(f"chart written to {args.chart}")
     return EXIT_OK
 

@@ -195,3 +195,11 @@ def test_eval_of_an_empty_file_fails(capsys, monkeypatch, tmp_path):
     empty.write_text("", encoding="utf-8")
     status, _, err = run_cli(capsys, monkeypatch, "eval", str(empty), "--min-accuracy", "0.9")
     assert status == 1 and "holds no questions" in err
+
+
+def test_stats_chart_into_a_missing_folder_is_a_message_not_a_traceback(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "log.sqlite3"))
+    status, _, err = run_cli(capsys, monkeypatch, "stats", "--days", "365", "--chart", str(tmp_path / "no" / "chart.png"))
+    assert status == 1 and "cannot write the chart" in err and "Traceback" not in err
+    status, out, _ = run_cli(capsys, monkeypatch, "stats", "--days", "365", "--chart", str(tmp_path / "chart.png"))
+    assert status == 0 and (tmp_path / "chart.png").read_bytes().startswith(b"\x89PNG")
