@@ -20,6 +20,10 @@ from bot.settings import MatchSettings
 log = logging.getLogger(__name__)
 
 
+# A reload that adds hundreds of facts still gets a reply that fits in a message.
+LISTED_IDS = 20
+
+
 @dataclass(frozen=True)
 class KnowledgeDiff:
     added: tuple[str, ...]
@@ -46,7 +50,10 @@ class KnowledgeDiff:
 
     def summary(self) -> str:
         def ids(items: tuple[str, ...]) -> str:
-            return ", ".join(items) if items else "none"
+            if not items:
+                return "none"
+            listed = ", ".join(items[:LISTED_IDS])
+            return listed if len(items) <= LISTED_IDS else f"{listed} … and {len(items) - LISTED_IDS} more"
 
         return (
             f"added: {ids(self.added)}\nremoved: {ids(self.removed)}\nchanged: {ids(self.changed)}\n"

@@ -336,3 +336,15 @@ async def test_a_question_part_quoted_back_is_escaped(live: Running):
     assert not re.search(r"(?<!\\)\[free nitro\]\(", description), "a masked link must be escaped"
     assert "@everyone" not in description and "||spoiler||" not in description and "\u202e" not in description
     assert body["data"]["allowed_mentions"] == NO_PINGS
+
+
+async def test_a_reload_adding_many_facts_fits_in_one_embed(live: Running, knowledge_copy: Path):
+    """The reload worked, so the moderator must see that, not Discord refusing an oversized embed."""
+    def add_many(data: dict) -> None:
+        for index in range(300):
+            data["facts"].append({**NEW_FACT, "id": f"generated_fact_with_a_long_identifier_{index:03d}",
+                                  "questions": [f"is there an embedded widget number {index}"]})
+    edit_yaml(knowledge_copy / "facts.yaml", add_many)
+    _, followup = await reload_as(live.server, moderator=True)
+    description = followup["embeds"][0]["description"]
+    assert len(description) <= 4096 and "… and 280 more" in description

@@ -18,8 +18,8 @@ from bot.discord_bot.embeds import (
     AUTOCOMPLETE_CHOICES,
     CHOICE_LIMIT,
     MESSAGE_LIMIT,
+    escape_user_text,
     reply_embed,
-    shorten,
     stats_embed,
     unanswered_pages,
 )
@@ -73,19 +73,23 @@ class Learning(commands.Cog):
                 await self._report(confirmation, moved)
 
             view = ConfirmView(interaction.user.id, f"Move it to {fact}", move)
-            await interaction.followup.send(f"{result.describe()}\nMove it to '{fact}'?", view=view, ephemeral=True)
+            await interaction.followup.send(
+                escape_user_text(f"{result.describe()}\nMove it to '{fact}'?", MESSAGE_LIMIT), view=view, ephemeral=True
+            )
             return
         await self._report(interaction, result)
 
     async def _report(self, interaction: discord.Interaction, result: TeachResult) -> None:
         if result.status is not TeachStatus.TAUGHT:
             hint = "\nEdit facts.yaml to move a hand-written phrasing." if result.other_is_hand_written else ""
-            await interaction.followup.send(shorten(result.describe() + hint, MESSAGE_LIMIT), ephemeral=True)
+            await interaction.followup.send(escape_user_text(result.describe() + hint, MESSAGE_LIMIT), ephemeral=True)
             return
         await self.bot.reload_knowledge(f"/teach by user {interaction.user.id}: {result.question!r} -> {result.fact_id}")
         factbot = self.bot.store.current
         now = reply_embed(factbot.ask(result.question), factbot.knowledge)
-        await interaction.followup.send(f"{result.describe()} This is what the bot now answers:", embed=now, ephemeral=True)
+        await interaction.followup.send(
+            escape_user_text(f"{result.describe()} This is what the bot now answers:", MESSAGE_LIMIT), embed=now, ephemeral=True
+        )
 
     @teach.autocomplete("fact")
     async def fact_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 def reload_embed(result: ReloadResult) -> discord.Embed:
     if result.ok and result.diff is not None:
         title = "Facts reloaded" if not result.diff.is_empty else "Facts reloaded: nothing changed"
-        return discord.Embed(title=title, colour=discord.Colour.green(), description=f"```\n{result.diff.summary()}\n```")
+        return discord.Embed(title=title, colour=discord.Colour.green(), description=f"```\n{shorten(result.diff.summary(), EMBED_DESCRIPTION_LIMIT - 8)}\n```")
     # A code block shows file names and ids exactly as written; only a fence inside could break it.
     problems = "\n".join(f"- {problem}" for problem in result.problems).replace("`", "'")
     return discord.Embed(
