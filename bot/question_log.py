@@ -121,6 +121,11 @@ class QuestionLog:
         self._db.execute("PRAGMA busy_timeout=5000")
         self._migrate()
         self._salt = self._get_or_create_salt()
+        # Reports (/unanswered, /stats) read on a connection of their own: a long read never holds up
+        # the writer, and WAL lets it read while questions are being written.
+        self._reader = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._reader.execute("PRAGMA busy_timeout=5000")
+        self._reader_lock = threading.Lock()
 
     # -- schema ------------------------------------------------------------------------------
 
@@ -161,21 +166,29 @@ class QuestionLog:
         return hashlib.sha256(":".join([self._salt, *map(str, parts)]).encode()).hexdigest()[:32]
 
     def close(self) -> None:
+        with self._reader_lock:
+            self._reader.close()
         with self._lock:
             self._db.close()
+
+    @staticmethod
+    def new_question_id() -> int:
+        """An id for a question not written yet: the reply (and its vote buttons) can go out first."""
+        return secrets.randbits(62) + 1
 
     # -- writing -----------------------------------------------------------------------------
 
     def record(self, reply: Reply, source: Source, *, guild_id: int | None = None,
-               channel_id: int | None = None, user_id: int | None = None) -> int:
-        """Log one question and its outcome; returns the row id that votes refer to."""
+               channel_id: int | None = None, user_id: int | None = None, question_id: int | None = None) -> int:
+        """Log one question and its outcome; returns the row id that votes refer to (``question_id``
+        when given, as from ``new_question_id``)."""
         user_hash = self._hash("user", user_id) if self.hash_user_ids and user_id is not None else None
         with self._transaction() as db:
             cursor = db.execute(
-                "INSERT INTO questions (asked_at, source, guild_id, channel_id, question, outcome, fact_id, score, user_hash)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (time.time(), source.value, guild_id, channel_id, _storable(reply.question), reply.outcome.value,
-                 reply.fact.id if reply.fact else None, reply.score, user_hash),
+                "INSERT INTO questions (id, asked_at, source, guild_id, channel_id, question, outcome, fact_id, score,"
+                " user_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (question_id, time.time(), source.value, guild_id, channel_id, _storable(reply.question),
+                 reply.outcome.value, reply.fact.id if reply.fact else None, reply.score, user_hash),
             )
             return int(cursor.lastrowid)
 
@@ -202,8 +215,8 @@ class QuestionLog:
     # -- reading -----------------------------------------------------------------------------
 
     def _rows(self, sql: str, parameters: tuple = ()) -> list[tuple]:
-        with self._lock:
-            return self._db.execute(sql, parameters).fetchall()
+        with self._reader_lock:
+            return self._reader.execute(sql, parameters).fetchall()
 
     def unanswered(self, days: int, same_question_key: Callable[[str], str]) -> list[UnansweredGroup]:
         """Questions that found no answer, were ambiguous or got 👎, near-duplicates merged, most asked first.

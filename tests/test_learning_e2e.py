@@ -16,7 +16,7 @@ from bot.knowledge import LEARNED_QUESTIONS_FILE
 from bot.question_log import QuestionLog, SchemaTooNew
 from bot.settings import PROJECT_ROOT
 from bot.teaching import TEACH_LOCK_FILE
-from tests.discord_harness import Running, running_bot
+from tests.discord_harness import Running, eventually, running_bot
 from tests.test_discord_e2e import CALLBACK, EPHEMERAL, FOLLOWUP, ask
 
 NEW_PHRASING = "which building hosted it"  # the shipped facts do not answer this
@@ -47,7 +47,7 @@ async def test_every_question_is_logged_without_user_ids(live: Running):
     await ask(server, "who got silver?")
     mark = await server.send_message(server.message_payload("how old is he?", dm=True))
     await server.wait_for_request("POST", r"/channels/\d+/messages", after=mark)
-    logged = rows(live, "SELECT source, guild_id, question, outcome, fact_id, user_hash FROM questions ORDER BY id")
+    logged = rows(live, "SELECT source, guild_id, question, outcome, fact_id, user_hash FROM questions ORDER BY asked_at")
     assert logged == [
         ("slash", int(server.world.guild_id), "who got silver?", "answered", "silver_medalist", None),
         ("dm", None, "how old is he?", "not_found", None, None),
@@ -176,3 +176,28 @@ def test_newer_database_schema_refuses_to_start(tmp_path):
     result = subprocess.run([sys.executable, "-m", "bot", "stats"], capture_output=True, text=True, timeout=60,
                             env={**os.environ, "DATABASE_PATH": str(path)}, cwd=PROJECT_ROOT)
     assert result.returncode == 1 and "schema version 99" in result.stderr
+
+
+async def test_a_locked_database_never_holds_up_the_answer(live: Running):
+    """Another process holds the database's write lock: the answer (with its vote buttons) goes out
+    while the lock is still held, and the question reaches the log once the lock is released."""
+    locker = sqlite3.connect(live.settings.database_path, isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")
+    try:
+        body = await ask(live.server, "who got silver?")
+        assert "Rodgers Kwemoi" in body["data"]["embeds"][0]["description"]
+        assert len(body["data"]["components"][0]["components"]) == 2, "vote buttons, before the log is written"
+    finally:
+        locker.execute("COMMIT")
+        locker.close()
+    await eventually(lambda: rows(live, "SELECT question FROM questions") == [("who got silver?",)], timeout=10)
+
+
+async def test_a_question_that_cannot_be_logged_is_still_answered_and_counted(live: Running, monkeypatch):
+    def broken(*args, **kwargs):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(live.client.question_log, "record", broken)
+    body = await ask(live.server, "who got bronze?")
+    assert "Grant Fisher" in body["data"]["embeds"][0]["description"]
+    await eventually(lambda: live.client.unlogged_questions == 1)

@@ -33,6 +33,9 @@ discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
 EXTENSIONS = ("bot.discord_bot.cogs.asking", "bot.discord_bot.cogs.moderation", "bot.discord_bot.cogs.learning")
 T = TypeVar("T")
 KNOWLEDGE_SUFFIXES = (".yaml", ".yml", ".txt")
+# How long a shutdown waits for questions answered just before it to reach the log.
+LOG_DRAIN_SECONDS = 10.0
+REPORT_WAITS_FOR_WRITES_SECONDS = 2.0
 
 
 def gateway_intents() -> discord.Intents:
@@ -62,8 +65,12 @@ class FactBotClient(commands.AutoShardedBot):
         self.settings = settings
         self.store = store
         self.question_log = question_log
-        # SQLite work runs on one thread of its own: one writer, and the event loop never waits on disk.
+        # SQLite work runs on threads of its own, so the event loop never waits on disk: one writer,
+        # and one thread for reports, so that a long /unanswered never delays logging or votes.
         self._database_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="question-log")
+        self._report_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="question-reports")
+        self._pending_writes: set[asyncio.Task[Any]] = set()
+        self.unlogged_questions = 0
         self.cooldowns = UserCooldowns(settings.cooldown_rate, settings.cooldown_seconds)
         self.watch = watch
         self._watch_task: asyncio.Task[None] | None = None
@@ -97,18 +104,35 @@ class FactBotClient(commands.AutoShardedBot):
             log.info("synced %d global commands (may take up to an hour to appear)", len(synced))
 
     async def in_db(self, function: Callable[..., T], *args: Any) -> T:
-        """Run a question-log call on the database thread."""
+        """Run a question-log write (or vote) on the database thread."""
         return await asyncio.get_running_loop().run_in_executor(self._database_thread, partial(function, *args))
 
-    async def log_question(self, reply: Reply, source: Source, *, guild_id: int | None, channel_id: int | None,
-                           user_id: int) -> int | None:
-        """Log a question; the answer goes out even if the log cannot be written."""
+    async def in_reports(self, function: Callable[..., T], *args: Any) -> T:
+        """Run a question-log report (/unanswered, /stats) on its own thread and connection. It counts
+        the questions answered before it, unless their writes are stuck (then it waits a bounded time)."""
+        if self._pending_writes:
+            await asyncio.wait(set(self._pending_writes), timeout=REPORT_WAITS_FOR_WRITES_SECONDS)
+        return await asyncio.get_running_loop().run_in_executor(self._report_thread, partial(function, *args))
+
+    def log_question(self, reply: Reply, source: Source, *, guild_id: int | None, channel_id: int | None,
+                     user_id: int) -> int:
+        """The id the question will have in the log, at once: the reply never waits on the database.
+        The write happens afterwards; one that fails (a locked, read-only or missing database) is
+        counted and warned about, and the next one tries again."""
+        question_id = self.question_log.new_question_id()
+        write = partial(self.question_log.record, reply, source, guild_id=guild_id, channel_id=channel_id,
+                        user_id=user_id, question_id=question_id)
+        task = asyncio.create_task(self._write_question(write), name="log-question")
+        self._pending_writes.add(task)
+        task.add_done_callback(self._pending_writes.discard)
+        return question_id
+
+    async def _write_question(self, write: Callable[[], int]) -> None:
         try:
-            return await self.in_db(partial(self.question_log.record, reply, source, guild_id=guild_id,
-                                            channel_id=channel_id, user_id=user_id))
-        except sqlite3.Error:
-            log.exception("could not log a question")
-            return None
+            await self.in_db(write)
+        except (sqlite3.Error, OSError) as error:
+            self.unlogged_questions += 1
+            log.warning("could not log a question (%d not logged since start): %s", self.unlogged_questions, error)
 
     async def on_message(self, message: discord.Message) -> None:
         """Questions are handled by the asking cog; there are no prefix commands to process."""
@@ -151,7 +175,10 @@ class FactBotClient(commands.AutoShardedBot):
         if self._watch_task is not None:
             self._watch_task.cancel()
         await super().close()
+        if self._pending_writes:  # questions answered just before shutdown are still logged
+            await asyncio.wait(self._pending_writes, timeout=LOG_DRAIN_SECONDS)
         self._database_thread.shutdown(wait=True)
+        self._report_thread.shutdown(wait=True)
 
     async def on_app_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         """Every slash-command failure ends here: the user gets a short private message."""

@@ -38,11 +38,11 @@ class Asking(commands.Cog):
         factbot = self.bot.store.current
         reply = factbot.ask(question)
         log.info("question outcome=%s fact=%s score=%.1f", reply.outcome.value, reply.fact.id if reply.fact else None, reply.score)
-        question_id = await self.bot.log_question(reply, source, guild_id=guild_id, channel_id=channel_id, user_id=asker_id)
+        question_id = self.bot.log_question(reply, source, guild_id=guild_id, channel_id=channel_id, user_id=asker_id)
         view: discord.ui.View | None = None
         if reply.outcome is Outcome.AMBIGUOUS:
             view = DidYouMeanView(self.bot.store, question, asker_id, reply.alternatives, question_id)
-        elif reply.outcome is Outcome.ANSWERED and question_id is not None:
+        elif reply.outcome is Outcome.ANSWERED:
             view = vote_view(question_id)
         return reply_embed(reply, factbot.knowledge), view
 

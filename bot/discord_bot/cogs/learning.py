@@ -54,7 +54,7 @@ class Learning(commands.Cog):
     @moderator_command
     async def unanswered(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 7) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        groups = await self.bot.in_db(self.bot.question_log.unanswered, days, self.bot.store.current.matcher.same_question_key)
+        groups = await self.bot.in_reports(self.bot.question_log.unanswered, days, self.bot.store.current.matcher.same_question_key)
         pages = unanswered_pages(groups, days, ROWS_PER_PAGE)
         if len(pages) == 1:
             await interaction.followup.send(embed=pages[0], ephemeral=True)
@@ -109,7 +109,7 @@ class Learning(commands.Cog):
     @moderator_command
     async def stats(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        stats = await self.bot.in_db(self.bot.question_log.stats, days)
+        stats = await self.bot.in_reports(self.bot.question_log.stats, days)
         chart = await asyncio.to_thread(stats_chart_png, stats)
         embed = stats_embed(stats)
         embed.set_image(url="attachment://stats.png")
