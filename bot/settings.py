@@ -49,6 +49,8 @@ class Settings(MatchSettings):
     database_path: Path = Field(default_factory=lambda: _working_root() / "data" / "factbot.sqlite3")
     retention_days: int = Field(90, ge=1, description="Logged questions older than this are deleted.")
     hash_user_ids: bool = Field(False, description="Store a salted hash of askers' ids, for per-user counts.")
+    connect_timeout_seconds: float = Field(30.0, gt=0, description="How long one attempt to reach Discord may take.")
+    connect_attempts: int = Field(3, ge=1, le=20, description="Attempts to reach Discord before giving up.")
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
 

@@ -289,6 +289,8 @@ class FakeDiscord:
         })
 
     async def _put_commands(self, request: web.Request, guild_id: str | None = None) -> web.Response:
+        if guild_id is not None and guild_id != self.world.guild_id:  # as Discord: the bot is not in that server
+            return json_response({"message": "Missing Access", "code": 50001}, status=403)
         payload = request[REQUEST_BODY] or []
         registered = [
             {**command, "id": self.snowflake(), "application_id": self.world.application_id, "version": "1",

@@ -7,6 +7,7 @@ import logging
 import sqlite3
 import sys
 
+import aiohttp
 import discord
 import yarl
 
@@ -33,10 +34,53 @@ def point_at_discord_endpoints(settings: Settings) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
 
 
+class CannotStart(Exception):
+    """Why the bot cannot run, in one line for the operator, with the exit status to use."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+# Exit statuses of `factbot run` (README: "Operating factbot").
+EXIT_REJECTED, EXIT_UNREACHABLE, EXIT_NOT_IN_SERVER = 1, 3, 4
+# Gateway close codes after which reconnecting cannot help, and what to fix.
+FATAL_CLOSE_CODES = {
+    4004: "Discord no longer accepts the token (reset or revoked?): put the current one in DISCORD_TOKEN "
+          "(developer portal → your application → Bot → Reset Token).",
+    4010: "Discord refused the shard: SHARD_IDS must be below SHARD_COUNT.",
+    4011: "Discord requires sharding for this many servers: set SHARD_COUNT (about one shard per 1,000 servers).",
+    4012: "Discord refused the gateway API version: upgrade factbot (and discord.py).",
+    4013: "Discord refused the gateway intents: see README, Gateway intents.",
+}
+
+
 async def start_bot(settings: Settings, store: KnowledgeStore, question_log: QuestionLog, *, watch: bool) -> None:
     assert settings.discord_token is not None
     async with FactBotClient(settings, store, question_log, watch=watch) as client:
-        await client.start(settings.discord_token.get_secret_value())
+        await _log_in(client, settings)
+        await client.connect()
+
+
+async def _log_in(client: FactBotClient, settings: Settings) -> None:
+    """Log in with a bounded wait per attempt and a few attempts, saying so while it waits."""
+    assert settings.discord_token is not None
+    where = settings.discord_api_base or "discord.com"
+    for attempt in range(1, settings.connect_attempts + 1):
+        log.info("connecting to Discord at %s (attempt %d of %d)", where, attempt, settings.connect_attempts)
+        try:
+            await asyncio.wait_for(client.login(settings.discord_token.get_secret_value()),
+                                   timeout=settings.connect_timeout_seconds)
+            return
+        except (OSError, aiohttp.ClientError, TimeoutError) as error:
+            reason = f"no answer within {settings.connect_timeout_seconds:g} s" if isinstance(error, TimeoutError) else str(error)
+            log.warning("could not reach Discord at %s: %s", where, reason)
+            if attempt == settings.connect_attempts:
+                raise CannotStart(
+                    f"cannot reach Discord at {where} ({reason}) after {attempt} attempts. Check the network and "
+                    f"DNS{', and DISCORD_API_BASE' if settings.discord_api_base else ''}.", EXIT_UNREACHABLE
+                ) from error
+            await asyncio.sleep(min(2**attempt, 30))
 
 
 def run_bot(settings: Settings, *, watch: bool = False) -> int:
@@ -57,15 +101,36 @@ def run_bot(settings: Settings, *, watch: bool = False) -> int:
         return 1
     point_at_discord_endpoints(settings)
     try:
-        asyncio.run(start_bot(settings, store, question_log, watch=watch))
-    except discord.LoginFailure:
-        print("factbot: Discord refused the token (DISCORD_TOKEN). Check it in the developer portal.", file=sys.stderr)
-        return 1
-    except discord.PrivilegedIntentsRequired:
-        print("factbot: Discord refused an intent this bot asked for; see README: Gateway intents.", file=sys.stderr)
-        return 1
+        asyncio.run(_run_or_explain(settings, store, question_log, watch=watch))
+    except CannotStart as error:
+        print(f"factbot: {error}", file=sys.stderr)
+        return error.status
     except KeyboardInterrupt:
         log.info("stopped")
     finally:
         question_log.close()
     return 0
+
+
+async def _run_or_explain(settings: Settings, store: KnowledgeStore, question_log: QuestionLog, *, watch: bool) -> None:
+    """Run the bot; turn each way Discord can refuse it into one line saying what to fix."""
+    try:
+        await start_bot(settings, store, question_log, watch=watch)
+    except discord.LoginFailure as error:
+        raise CannotStart("Discord refused the token (DISCORD_TOKEN). Check it in the developer portal "
+                          "(your application → Bot → Reset Token).", EXIT_REJECTED) from error
+    except discord.PrivilegedIntentsRequired as error:
+        raise CannotStart("Discord refused an intent this bot asked for; see README: Gateway intents.",
+                          EXIT_REJECTED) from error
+    except discord.ConnectionClosed as error:
+        if error.code not in FATAL_CLOSE_CODES:
+            raise
+        raise CannotStart(f"gateway closed ({error.code}): {FATAL_CLOSE_CODES[error.code]}", EXIT_REJECTED) from error
+    except discord.Forbidden as error:
+        if not settings.guild_ids:
+            raise
+        raise CannotStart(
+            f"Discord refused access to a server in GUILD_IDS ({error.text or error.status}). Invite the bot to "
+            "every server listed there with the scopes bot and applications.commands (README: Running on "
+            "Discord, step 3), or remove the id from GUILD_IDS.", EXIT_NOT_IN_SERVER
+        ) from error
