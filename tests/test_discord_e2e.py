@@ -348,3 +348,16 @@ async def test_a_reload_adding_many_facts_fits_in_one_embed(live: Running, knowl
     _, followup = await reload_as(live.server, moderator=True)
     description = followup["embeds"][0]["description"]
     assert len(description) <= 4096 and "… and 280 more" in description
+
+
+async def test_a_spammer_in_a_channel_gets_one_public_notice_per_wait(knowledge_copy: Path):
+    async with running_bot(knowledge_copy, cooldown_rate=1, cooldown_seconds=60) as live:
+        server = live.server
+        mark = await server.send_message(server.message_payload(f"<@{server.world.bot_id}> who won silver?", mention_bot=True))
+        for _ in range(5):
+            await server.send_message(server.message_payload(f"<@{server.world.bot_id}> who won silver?", mention_bot=True))
+        await eventually(lambda: sum(r.method == "POST" for r in server.requests[mark:]) >= 2)
+        await asyncio.sleep(0.3)
+        replies = [r.body for r in server.requests[mark:] if r.method == "POST"]
+        assert len(replies) == 2, "one answer and one notice, not six messages"
+        assert replies[1]["content"].startswith("Slow down a little")

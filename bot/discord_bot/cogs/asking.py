@@ -103,7 +103,8 @@ class Asking(commands.Cog):
     async def _reply_to_message(self, message: discord.Message, question: str) -> None:
         retry_after = self.bot.cooldowns.retry_after(message.author.id)
         if retry_after:
-            await message.reply(slow_down_text(retry_after), mention_author=False)
+            if self.bot.cooldowns.first_notice(message.author.id, retry_after):
+                await message.reply(slow_down_text(retry_after), mention_author=False)
             return
         if not question.strip():
             await message.reply(HELP_TEXT, mention_author=False)
