@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_bot.embeds import AUTOCOMPLETE_CHOICES, CHOICE_LIMIT, reply_embed, source_embed, topics_pages
+from bot.discord_bot.retry import once_more_after_503
 from bot.discord_bot.views import DidYouMeanView, PagesView, vote_view
 from bot.matcher import Outcome
 from bot.question_log import Source
@@ -54,7 +55,7 @@ class Asking(commands.Cog):
             await interaction.response.send_message(slow_down_text(retry_after), ephemeral=True)
             return
         embed, view = await self._answer(question, Source.SLASH, interaction.user.id, interaction.guild_id, interaction.channel_id)
-        await interaction.response.send_message(embed=embed, **({"view": view} if view else {}))
+        await once_more_after_503(lambda: interaction.response.send_message(embed=embed, **({"view": view} if view else {})))
         if isinstance(view, DidYouMeanView):
             view.message_editor = interaction.edit_original_response
 
@@ -112,7 +113,9 @@ class Asking(commands.Cog):
         source = Source.DM if message.guild is None else Source.MENTION
         guild_id = message.guild.id if message.guild else None
         embed, view = await self._answer(question, source, message.author.id, guild_id, message.channel.id)
-        sent = await message.reply(embed=embed, mention_author=False, **({"view": view} if view else {}))
+        sent = await once_more_after_503(
+            lambda: message.reply(embed=embed, mention_author=False, **({"view": view} if view else {}))
+        )
         if isinstance(view, DidYouMeanView):
             view.message_editor = sent.edit
 
