@@ -17,7 +17,12 @@ from tests.discord_harness import running_bot
 USERS = 50
 QUESTIONS_PER_USER = 20
 OUR_CODE = str(PROJECT_ROOT / "bot" / "*")
-RATE = 15  # per user per window: the last 5 of each user's 20 questions get a cooldown notice
+RATE = 15  # per user per window: the last 5 of each user's 20 questions are over the limit
+# Over the limit, a slash command always gets its private notice; a DM gets one notice per wait, then
+# silence. Questions alternate slash (even) and DM (odd): 16 and 18 are noticed slash commands, 15 the
+# one noticed DM, 17 and 19 go unanswered.
+SILENCED_PER_USER = 2
+NOTICES_PER_USER = 3
 
 
 def replies_by_event(server) -> Counter:
@@ -62,14 +67,15 @@ async def test_every_question_gets_exactly_one_reply_and_memory_stays_flat(knowl
         for phase in range(2):
             server.requests.clear()
             sent = await ask_as_crowd(server, questions, phase)
-            await server.wait_for(lambda sent=sent: sum(replies_by_event(server).values()) >= len(sent), timeout=60)
+            expected = len(sent) - USERS * SILENCED_PER_USER
+            await server.wait_for(lambda: sum(replies_by_event(server).values()) >= expected, timeout=60)
             await asyncio.sleep(0.2)  # anything duplicated would arrive now
             replies = replies_by_event(server)
             assert len(sent) == USERS * QUESTIONS_PER_USER == 1000
-            assert set(replies) == set(sent), "no question lost"
+            assert set(replies) <= set(sent) and len(replies) == expected, "no question lost"
             assert set(replies.values()) == {1}, "no question answered twice"
             notices = [r for r in server.requests if "Slow down" in json.dumps(r.body)]
-            assert len(notices) == USERS * (QUESTIONS_PER_USER - RATE)
+            assert len(notices) == USERS * NOTICES_PER_USER
             server.requests.clear()
             gc.collect()
             rss.append(resident_mb())
