@@ -68,7 +68,7 @@ async def test_every_question_gets_exactly_one_reply_and_memory_stays_flat(knowl
             server.requests.clear()
             sent = await ask_as_crowd(server, questions, phase)
             expected = len(sent) - USERS * SILENCED_PER_USER
-            await server.wait_for(lambda: sum(replies_by_event(server).values()) >= expected, timeout=60)
+            await server.wait_for(lambda expected=expected: sum(replies_by_event(server).values()) >= expected, timeout=60)
             await asyncio.sleep(0.2)  # anything duplicated would arrive now
             replies = replies_by_event(server)
             assert len(sent) == USERS * QUESTIONS_PER_USER == 1000
