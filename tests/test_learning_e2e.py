@@ -47,6 +47,8 @@ async def test_every_question_is_logged_without_user_ids(live: Running):
     await ask(server, "who got silver?")
     mark = await server.send_message(server.message_payload("how old is he?", dm=True))
     await server.wait_for_request("POST", r"/channels/\d+/messages", after=mark)
+    # The reply goes out first and the question is written after it.
+    await eventually(lambda: len(rows(live, "SELECT id FROM questions")) == 2)
     logged = rows(live, "SELECT source, guild_id, question, outcome, fact_id, user_hash FROM questions ORDER BY asked_at")
     assert logged == [
         ("slash", int(server.world.guild_id), "who got silver?", "answered", "silver_medalist", None),
