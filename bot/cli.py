@@ -1,4 +1,4 @@
-"""The ``factbot`` command: ask, chat, check, eval, facts, unanswered, teach, stats and run."""
+"""The ``factbot`` command: ask, chat, check, eval, facts, unanswered, teach, stats, health and run."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import io
 import json
 import sqlite3
 import sys
+import time
 from collections.abc import Iterable, Sequence
 from importlib.metadata import version
 from pathlib import Path
@@ -249,6 +250,21 @@ def command_facts(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_health(args: argparse.Namespace) -> int:
+    """Exit 0 while a running bot keeps its health file fresh (connected, heartbeats acknowledged)."""
+    settings = _settings()
+    try:
+        age = time.time() - settings.health_file.stat().st_mtime
+    except OSError:
+        print(f"unhealthy: {settings.health_file} does not exist (is `factbot run` running?)")
+        return EXIT_INVALID
+    if age > settings.health_max_age_seconds:
+        print(f"unhealthy: no acknowledged heartbeat for {age:.0f} s ({settings.health_file})")
+        return EXIT_INVALID
+    print(f"healthy: heartbeat acknowledged {age:.0f} s ago")
+    return EXIT_OK
+
+
 def command_default(args: argparse.Namespace) -> int:
     """`factbot` alone: the Discord bot when there is a token, otherwise a local chat."""
     if _settings().discord_token is not None:
@@ -310,6 +326,9 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--days", type=int, default=30)
     stats.add_argument("--chart", help="also write a PNG chart to this file")
     stats.set_defaults(handler=command_stats)
+
+    health = commands.add_parser("health", help="exit 0 if a running bot is connected (for a supervisor)")
+    health.set_defaults(handler=command_health)
 
     run = commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
     run.add_argument("--watch", action="store_true", help="reload when a knowledge file changes")

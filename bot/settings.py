@@ -47,6 +47,12 @@ class Settings(MatchSettings):
     shard_count: int | None = Field(None, ge=1)
     shard_ids: IdList = []
     database_path: Path = Field(default_factory=lambda: _working_root() / "data" / "factbot.sqlite3")
+    health_file: Path = Field(
+        default_factory=lambda: _working_root() / "data" / "healthy",
+        description="Touched while the gateway is connected and its heartbeats acknowledged (`factbot health`).",
+    )
+    health_interval_seconds: float = Field(20.0, gt=0, description="How often the health file is touched.")
+    health_max_age_seconds: float = Field(90.0, gt=0, description="`factbot health` fails on an older file.")
     retention_days: int = Field(90, ge=1, description="Logged questions older than this are deleted.")
     hash_user_ids: bool = Field(False, description="Store a salted hash of askers' ids, for per-user counts.")
     connect_timeout_seconds: float = Field(30.0, gt=0, description="How long one attempt to reach Discord may take.")

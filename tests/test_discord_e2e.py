@@ -361,3 +361,19 @@ async def test_a_spammer_in_a_channel_gets_one_public_notice_per_wait(knowledge_
         replies = [r.body for r in server.requests[mark:] if r.method == "POST"]
         assert len(replies) == 2, "one answer and one notice, not six messages"
         assert replies[1]["content"].startswith("Slow down a little")
+
+
+async def test_the_health_file_is_kept_fresh_while_connected_and_goes_stale_after(knowledge_copy: Path, monkeypatch, capsys):
+    from bot.cli import main
+
+    health = knowledge_copy.parent / "healthy"
+    async with running_bot(knowledge_copy, health_file=health, health_interval_seconds=0.05) as live:
+        await eventually(health.exists)
+        assert live.client.is_healthy()
+        monkeypatch.setenv("HEALTH_FILE", str(health))
+        monkeypatch.setenv("HEALTH_MAX_AGE_SECONDS", "0.5")
+        assert main(["health"]) == 0 and capsys.readouterr().out.startswith("healthy")
+        await live.server.close_gateway(1000)
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(0.6)  # stopped: nothing touches the file any more
+    assert main(["health"]) == 1 and capsys.readouterr().out.startswith("unhealthy: no acknowledged heartbeat")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import signal
 import sqlite3
 from collections.abc import Callable
@@ -74,6 +75,7 @@ class FactBotClient(commands.AutoShardedBot):
         self.cooldowns = UserCooldowns(settings.cooldown_rate, settings.cooldown_seconds)
         self.watch = watch
         self._watch_task: asyncio.Task[None] | None = None
+        self._health_task: asyncio.Task[None] | None = None
         self._signal_tasks: set[asyncio.Task[Any]] = set()
         self.tree.on_error = self.on_app_command_error
 
@@ -91,6 +93,7 @@ class FactBotClient(commands.AutoShardedBot):
             log.info("SIGHUP reload and SIGTERM shutdown are not available on this platform")
         if self.watch:
             self._watch_task = asyncio.create_task(self.watch_knowledge(), name="knowledge-watch")
+        self._health_task = asyncio.create_task(self.keep_health_file(), name="health-file")
 
     async def sync_commands(self) -> None:
         if self.settings.guild_ids:
@@ -171,9 +174,28 @@ class FactBotClient(commands.AutoShardedBot):
     def _is_knowledge_file(change: watchfiles.Change, path: str) -> bool:
         return path.endswith(KNOWLEDGE_SUFFIXES)
 
+    def is_healthy(self) -> bool:
+        """Connected to the gateway, every shard open, and each one's last heartbeat acknowledged."""
+        shards = list(self.shards.values())
+        return (self.is_ready() and not self.is_closed() and bool(shards)
+                and all(not shard.is_closed() and math.isfinite(shard.latency) for shard in shards))
+
+    async def keep_health_file(self) -> None:
+        """Touch the health file while healthy, for a supervisor (`factbot health`, Docker's HEALTHCHECK)."""
+        path = self.settings.health_file
+        while not self.is_closed():
+            if self.is_healthy():
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.touch()
+                except OSError as error:
+                    log.warning("cannot touch the health file %s: %s", path, error)
+            await asyncio.sleep(self.settings.health_interval_seconds)
+
     async def close(self) -> None:
-        if self._watch_task is not None:
-            self._watch_task.cancel()
+        for task in (self._watch_task, self._health_task):
+            if task is not None:
+                task.cancel()
         await super().close()
         if self._pending_writes:  # questions answered just before shutdown are still logged
             await asyncio.wait(self._pending_writes, timeout=LOG_DRAIN_SECONDS)
