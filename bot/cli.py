@@ -35,9 +35,15 @@ class CommandError(Exception):
         self.status = status
 
 
+# `--env-file`, for a service whose working folder is not where its configuration lives.
+_env_file: Path | None = None
+
+
 def _settings() -> Settings:
+    if _env_file is not None and not _env_file.is_file():
+        raise CommandError(f"--env-file {_env_file}: no such file", EXIT_USAGE)
     try:
-        return Settings()
+        return Settings(_env_file=_env_file or ".env")
     except ValidationError as error:
         raise CommandError(f"invalid settings (environment or .env):\n{error}", EXIT_USAGE) from error
 
@@ -284,6 +290,8 @@ def build_parser() -> argparse.ArgumentParser:
         "runs the Discord bot if DISCORD_TOKEN is set, otherwise chats in this terminal.",
     )
     parser.add_argument("--version", action="version", version=f"factbot {version('factbot')}")
+    parser.add_argument("--env-file", type=Path, metavar="PATH",
+                        help="read settings from this file instead of .env in the current folder")
     parser.set_defaults(handler=command_default)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -337,7 +345,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    global _env_file
     args = build_parser().parse_args(argv)
+    _env_file = args.env_file
     try:
         return args.handler(args)
     except CommandError as error:

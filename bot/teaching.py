@@ -54,6 +54,7 @@ class TeachStatus(StrEnum):
     ALREADY_KNOWN = "already_known"
     BELONGS_ELSEWHERE = "belongs_elsewhere"
     INVALID = "invalid"
+    UNWRITABLE = "unwritable"
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,12 @@ class TeachResult:
     other_fact_id: str | None = None
     other_is_hand_written: bool = False
     problems: tuple[Problem, ...] = ()
+    reason: str = ""
 
     def describe(self) -> str:
+        if self.status is TeachStatus.UNWRITABLE:
+            return (f"Not taught: the knowledge folder cannot be written ({self.reason}). Mount it writable, "
+                    "or teach on the machine that holds the folder and reload.")
         if self.status is TeachStatus.TAUGHT:
             return f"Taught: {self.question!r} now asks about '{self.fact_id}'."
         if self.status is TeachStatus.ALREADY_KNOWN:
@@ -112,6 +117,13 @@ def teach(directory: Path, question: str, fact_id: str, *, move: bool = False) -
     """Add ``question`` as a phrasing of ``fact_id``. With ``move``, take it from the fact that
     has it now (only a taught phrasing can be moved; hand-written ones are edited in facts.yaml)."""
     question = " ".join(question.split())
+    try:
+        return _teach_locked(directory, question, fact_id, move=move)
+    except OSError as error:  # a read-only mount, a full disk, a folder that went away
+        return TeachResult(TeachStatus.UNWRITABLE, question, fact_id, reason=error.strerror or str(error))
+
+
+def _teach_locked(directory: Path, question: str, fact_id: str, *, move: bool) -> TeachResult:
     with _folder_lock(directory):
         try:
             current = load_knowledge(directory)

@@ -203,3 +203,24 @@ def test_stats_chart_into_a_missing_folder_is_a_message_not_a_traceback(capsys, 
     assert status == 1 and "cannot write the chart" in err and "Traceback" not in err
     status, out, _ = run_cli(capsys, monkeypatch, "stats", "--days", "365", "--chart", str(tmp_path / "chart.png"))
     assert status == 0 and (tmp_path / "chart.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_teach_into_a_folder_that_cannot_be_written_is_a_message(capsys, monkeypatch, knowledge_copy, tmp_path):
+    """A read-only knowledge mount (as in Docker): root ignores file modes, so the folder's lock file is
+    made a directory, which no process can open for writing, root or not."""
+    (knowledge_copy / ".teach.lock").mkdir()
+    monkeypatch.setenv("KNOWLEDGE_DIR", str(knowledge_copy))
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "log.sqlite3"))
+    status, out, err = run_cli(capsys, monkeypatch, "teach", "who came second", "silver_medalist")
+    assert status == 1 and "Traceback" not in out + err
+    assert "cannot be written" in out + err
+
+
+def test_env_file_is_read_from_where_it_is_told(capsys, monkeypatch, tmp_path):
+    settings_file = tmp_path / "factbot.env"
+    settings_file.write_text("ANSWER_THRESHOLD=100\nCLEAR_LEAD_THRESHOLD=100\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    status, out, _ = run_cli(capsys, monkeypatch, "--env-file", str(settings_file), "ask", "did jakob win his race")
+    assert status == 0 and out.startswith("The article doesn't say")
+    status, _, err = run_cli(capsys, monkeypatch, "--env-file", str(tmp_path / "missing.env"), "ask", "x")
+    assert status == 2 and "no such file" in err
