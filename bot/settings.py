@@ -11,9 +11,23 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def _in_a_checkout() -> bool:
+    return (PROJECT_ROOT / "knowledge").is_dir()
+
+
 def _working_root() -> Path:
     """The checkout factbot runs from; when installed elsewhere (not editable), the current folder."""
-    return PROJECT_ROOT if (PROJECT_ROOT / "knowledge").is_dir() else Path.cwd()
+    return PROJECT_ROOT if _in_a_checkout() else Path.cwd()
+
+
+def _default_data_dir() -> Path:
+    """``data/`` in a checkout; installed elsewhere, the platform's user data folder
+    (~/.local/share/factbot on Linux), never the current folder or site-packages."""
+    if _in_a_checkout():
+        return PROJECT_ROOT / "data"
+    from platformdirs import user_data_path
+
+    return user_data_path("factbot", appauthor=False)
 IdList = Annotated[list[int], NoDecode]
 
 
@@ -46,10 +60,10 @@ class Settings(MatchSettings):
     watch_debounce_seconds: float = Field(1.0, ge=0)
     shard_count: int | None = Field(None, ge=1)
     shard_ids: IdList = []
-    database_path: Path = Field(default_factory=lambda: _working_root() / "data" / "factbot.sqlite3")
+    data_dir: Path = Field(default_factory=_default_data_dir, description="Where the log and the health file live.")
+    database_path: Path = Field(Path(), description="The question log; default DATA_DIR/factbot.sqlite3.")
     health_file: Path = Field(
-        default_factory=lambda: _working_root() / "data" / "healthy",
-        description="Touched while the gateway is connected and its heartbeats acknowledged (`factbot health`).",
+        Path(), description="Touched while the gateway is connected and heartbeats acknowledged; default DATA_DIR/healthy."
     )
     health_interval_seconds: float = Field(20.0, gt=0, description="How often the health file is touched.")
     health_max_age_seconds: float = Field(90.0, gt=0, description="`factbot health` fails on an older file.")
@@ -81,6 +95,14 @@ class Settings(MatchSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return level
+
+    @model_validator(mode="after")
+    def paths_default_to_the_data_dir(self) -> Settings:
+        if self.database_path == Path():
+            self.database_path = self.data_dir / "factbot.sqlite3"
+        if self.health_file == Path():
+            self.health_file = self.data_dir / "healthy"
+        return self
 
     @model_validator(mode="after")
     def shards_fit_count(self) -> Settings:

@@ -65,3 +65,17 @@ def test_run_without_token_points_at_env_example_and_chat(tmp_path):
     )
     assert result.returncode == 2
     assert ".env.example" in result.stderr and "factbot chat" in result.stderr
+
+
+def test_an_installed_factbot_keeps_its_data_in_the_user_data_folder(monkeypatch, tmp_path):
+    """Not a checkout (a plain pip install): never the current folder, never site-packages."""
+    import bot.settings
+
+    monkeypatch.setattr(bot.settings, "_in_a_checkout", lambda: False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.chdir(tmp_path)
+    settings = Settings(_env_file=None)
+    assert settings.data_dir == tmp_path / "xdg" / "factbot"
+    assert settings.database_path == settings.data_dir / "factbot.sqlite3"
+    assert settings.health_file == settings.data_dir / "healthy"
+    assert Settings(_env_file=None, data_dir=tmp_path / "d").database_path == tmp_path / "d" / "factbot.sqlite3"
