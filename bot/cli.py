@@ -271,6 +271,12 @@ def command_health(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_sync(args: argparse.Namespace) -> int:
+    from bot.discord_bot.runner import sync_only  # discord.py is only imported when it is needed
+
+    return sync_only(_settings(), clear_guilds=args.clear_guilds)
+
+
 def command_default(args: argparse.Namespace) -> int:
     """`factbot` alone: the Discord bot when there is a token, otherwise a local chat."""
     if _settings().discord_token is not None:
@@ -334,6 +340,11 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--days", type=int, default=30)
     stats.add_argument("--chart", help="also write a PNG chart to this file")
     stats.set_defaults(handler=command_stats)
+
+    sync = commands.add_parser("sync", help="register the slash commands with Discord now")
+    sync.add_argument("--clear-guilds", action="store_true",
+                      help="remove the copies registered to GUILD_IDS while testing (they show every command twice)")
+    sync.set_defaults(handler=command_sync)
 
     health = commands.add_parser("health", help="exit 0 if a running bot is connected (for a supervisor)")
     health.set_defaults(handler=command_health)

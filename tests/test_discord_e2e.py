@@ -7,12 +7,18 @@ import asyncio
 import os
 import re
 import signal
+import sys
 from pathlib import Path
 
+import discord
 import pytest
 
+from bot.discord_bot.client import FactBotClient
+from bot.discord_bot.runner import point_at_discord_endpoints
+from bot.question_log import QuestionLog
+from bot.store import KnowledgeStore
 from tests.conftest import edit_yaml
-from tests.discord_harness import Running, eventually, running_bot
+from tests.discord_harness import Running, eventually, running_bot, settings_for
 from tests.fake_discord import FakeDiscord
 
 CALLBACK = r"/interactions/\d+/[^/]+/callback"
@@ -377,3 +383,50 @@ async def test_the_health_file_is_kept_fresh_while_connected_and_goes_stale_afte
         await asyncio.sleep(0.1)
     await asyncio.sleep(0.6)  # stopped: nothing touches the file any more
     assert main(["health"]) == 1 and capsys.readouterr().out.startswith("unhealthy: no acknowledged heartbeat")
+
+
+async def test_commands_are_synced_once_until_they_change_and_only_by_shard_zero(knowledge_copy: Path):
+    """Every start used to re-register every command; now a fingerprint in DATA_DIR says when it is needed."""
+    def command_puts(server: FakeDiscord) -> int:
+        return sum(r.method == "PUT" and "/commands" in r.path for r in server.requests)
+
+    server = FakeDiscord()
+    await server.start()
+    saved = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    try:
+        first = settings_for(server, knowledge_copy)
+        for attempt in range(2):
+            log = QuestionLog(first.database_path, retention_days=30)
+            client = FactBotClient(first, KnowledgeStore(knowledge_copy, first), log)
+            point_at_discord_endpoints(first)
+            async with client:
+                await client.login(first.discord_token.get_secret_value())
+            log.close()
+            assert command_puts(server) == 1, f"start {attempt + 1}: synced only when something changed"
+        shard_one = settings_for(server, knowledge_copy, shard_count=2, shard_ids="1", data_dir=knowledge_copy.parent / "other")
+        log = QuestionLog(shard_one.database_path, retention_days=30)
+        async with FactBotClient(shard_one, KnowledgeStore(knowledge_copy, shard_one), log) as client:
+            await client.login(shard_one.discord_token.get_secret_value())
+        log.close()
+        assert command_puts(server) == 1, "a process without shard 0 leaves syncing to shard 0"
+    finally:
+        await server.stop()
+        discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved
+
+
+async def test_factbot_sync_registers_and_clear_guilds_removes_the_server_copies(tmp_path: Path):
+    server = FakeDiscord()
+    await server.start()
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **server.environment(), "DISCORD_TOKEN": "sync-test",
+           "DATA_DIR": str(tmp_path)}
+    try:
+        for arguments, expected in ((["sync"], True), (["sync", "--clear-guilds"], False)):
+            process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", *arguments, cwd=tmp_path, env=env,
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+            output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
+            assert process.returncode == 0, output.decode()
+            assert bool(server.commands.get(server.world.guild_id)) is expected, output.decode()
+        assert not server.gateway_events, "syncing never connects to the gateway"
+    finally:
+        await server.stop()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
 import math
 import signal
@@ -34,6 +36,8 @@ discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
 EXTENSIONS = ("bot.discord_bot.cogs.asking", "bot.discord_bot.cogs.moderation", "bot.discord_bot.cogs.learning")
 T = TypeVar("T")
 KNOWLEDGE_SUFFIXES = (".yaml", ".yml", ".txt")
+# The fingerprint of the last command sync, in DATA_DIR.
+COMMAND_SYNC_STAMP = "command-sync.sha256"
 # How long a shutdown waits for questions answered just before it to reach the log.
 LOG_DRAIN_SECONDS = 10.0
 REPORT_WAITS_FOR_WRITES_SECONDS = 2.0
@@ -53,7 +57,8 @@ class FactBotClient(commands.AutoShardedBot):
     """Always the sharded client: with SHARD_COUNT unset it runs one shard (0 of 1), so the
     code path in development is the one a large deployment runs."""
 
-    def __init__(self, settings: Settings, store: KnowledgeStore, question_log: QuestionLog, *, watch: bool = False) -> None:
+    def __init__(self, settings: Settings, store: KnowledgeStore, question_log: QuestionLog, *, watch: bool = False,
+                 sync_on_login: bool = True) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=gateway_intents(),
@@ -74,6 +79,7 @@ class FactBotClient(commands.AutoShardedBot):
         self.unlogged_questions = 0
         self.cooldowns = UserCooldowns(settings.cooldown_rate, settings.cooldown_seconds)
         self.watch = watch
+        self.sync_on_login = sync_on_login
         self._watch_task: asyncio.Task[None] | None = None
         self._health_task: asyncio.Task[None] | None = None
         self._signal_tasks: set[asyncio.Task[Any]] = set()
@@ -83,7 +89,8 @@ class FactBotClient(commands.AutoShardedBot):
         self.add_dynamic_items(VoteButton)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        await self.sync_commands()
+        if self.sync_on_login:
+            await self.sync_commands()
         try:
             loop = asyncio.get_running_loop()
             loop.add_signal_handler(signal.SIGHUP, self._reload_on_signal)
@@ -95,16 +102,51 @@ class FactBotClient(commands.AutoShardedBot):
             self._watch_task = asyncio.create_task(self.watch_knowledge(), name="knowledge-watch")
         self._health_task = asyncio.create_task(self.keep_health_file(), name="health-file")
 
-    async def sync_commands(self) -> None:
+    async def sync_commands(self, *, force: bool = False) -> None:
+        """Register the slash commands with Discord, only when they changed since the last sync (a
+        fingerprint in DATA_DIR) and only from the process that runs shard 0 (or `factbot sync`)."""
+        if not force and self.settings.shard_ids and 0 not in self.settings.shard_ids:
+            log.info("commands are synced by the process that runs shard 0")
+            return
+        for guild_id in self.settings.guild_ids:
+            self.tree.copy_global_to(guild=discord.Object(id=guild_id))
+        fingerprint = self._commands_fingerprint()
+        stamp = self.settings.data_dir / COMMAND_SYNC_STAMP
+        if not force and stamp.is_file() and stamp.read_text(encoding="utf-8") == fingerprint:
+            log.info("commands unchanged since the last sync; not syncing (`factbot sync` forces it)")
+            return
         if self.settings.guild_ids:
             for guild_id in self.settings.guild_ids:
-                guild = discord.Object(id=guild_id)
-                self.tree.copy_global_to(guild=guild)
-                synced = await self.tree.sync(guild=guild)
+                synced = await self.tree.sync(guild=discord.Object(id=guild_id))
                 log.info("synced %d commands to guild %s", len(synced), guild_id)
         else:
             synced = await self.tree.sync()
             log.info("synced %d global commands (may take up to an hour to appear)", len(synced))
+        try:
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            stamp.write_text(fingerprint, encoding="utf-8")
+        except OSError as error:
+            log.warning("cannot remember the command sync in %s: %s", stamp, error)
+
+    async def clear_guild_commands(self) -> None:
+        """Remove the per-server copies registered while testing with GUILD_IDS, which would otherwise
+        show every command twice beside the global ones."""
+        for guild_id in self.settings.guild_ids:
+            guild = discord.Object(id=guild_id)
+            self.tree.clear_commands(guild=guild)
+            await self.tree.sync(guild=guild)
+            log.info("removed the commands registered to guild %s", guild_id)
+        (self.settings.data_dir / COMMAND_SYNC_STAMP).unlink(missing_ok=True)
+
+    def _commands_fingerprint(self) -> str:
+        """What a sync would register, and where: the same fingerprint means nothing to send."""
+        scopes = [discord.Object(id=guild_id) for guild_id in self.settings.guild_ids] or [None]
+        registered = {
+            str(scope.id if scope else "global"): [command.to_dict(self.tree) for command in self.tree.get_commands(guild=scope)]
+            for scope in scopes
+        }
+        where = {"api": self.settings.discord_api_base, "application": self.application_id, "commands": registered}
+        return hashlib.sha256(json.dumps(where, sort_keys=True, default=str).encode()).hexdigest()
 
     async def in_db(self, function: Callable[..., T], *args: Any) -> T:
         """Run a question-log write (or vote) on the database thread."""

@@ -6,6 +6,8 @@ import asyncio
 import logging
 import sqlite3
 import sys
+from collections.abc import Coroutine
+from typing import Any
 
 import aiohttp
 import discord
@@ -112,10 +114,48 @@ def run_bot(settings: Settings, *, watch: bool = False) -> int:
     return 0
 
 
+def sync_only(settings: Settings, *, clear_guilds: bool) -> int:
+    """`factbot sync`: register the slash commands now (or remove the per-server copies), without
+    connecting to the gateway."""
+    if settings.discord_token is None:
+        print(NO_TOKEN_MESSAGE, file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, secrets=[settings.discord_token.get_secret_value()])
+    try:
+        store = KnowledgeStore(settings.knowledge_dir, settings)
+        question_log = QuestionLog(settings.database_path, retention_days=settings.retention_days)
+    except (KnowledgeError, SchemaTooNew, sqlite3.Error, OSError) as error:
+        print(f"factbot: cannot start: {error}", file=sys.stderr)
+        return EXIT_REJECTED
+    point_at_discord_endpoints(settings)
+
+    async def sync() -> None:
+        async with FactBotClient(settings, store, question_log, sync_on_login=False) as client:
+            await _log_in(client, settings)
+            if clear_guilds:
+                await client.clear_guild_commands()
+            else:
+                await client.sync_commands(force=True)
+
+    try:
+        asyncio.run(_explained(sync(), settings))
+    except CannotStart as error:
+        print(f"factbot: {error}", file=sys.stderr)
+        return error.status
+    finally:
+        question_log.close()
+    return 0
+
+
 async def _run_or_explain(settings: Settings, store: KnowledgeStore, question_log: QuestionLog, *, watch: bool) -> None:
     """Run the bot; turn each way Discord can refuse it into one line saying what to fix."""
+    await _explained(start_bot(settings, store, question_log, watch=watch), settings)
+
+
+async def _explained(work: Coroutine[Any, Any, None], settings: Settings) -> None:
+    """Await ``work``, turning each way Discord can refuse the bot into one line saying what to fix."""
     try:
-        await start_bot(settings, store, question_log, watch=watch)
+        await work
     except discord.LoginFailure as error:
         raise CannotStart("Discord refused the token (DISCORD_TOKEN). Check it in the developer portal "
                           "(your application → Bot → Reset Token).", EXIT_REJECTED) from error
