@@ -20,7 +20,7 @@ from bot.evaluation import EvaluationFileError, evaluate, read_labelled_question
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.matcher import Outcome
 from bot.question_log import QuestionLog, SchemaTooNew, Source, Stats
-from bot.settings import Settings
+from bot.settings import Settings, describe_settings_error
 from bot.teaching import TeachStatus, teach
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -45,7 +45,7 @@ def _settings() -> Settings:
     try:
         return Settings(_env_file=_env_file or ".env")
     except ValidationError as error:
-        raise CommandError(f"invalid settings (environment or .env):\n{error}", EXIT_USAGE) from error
+        raise CommandError(f"invalid settings (environment or .env):\n{describe_settings_error(error)}", EXIT_USAGE) from error
 
 
 def _load_bot(settings: Settings) -> FactBot:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +29,16 @@ def _default_data_dir() -> Path:
 
     return user_data_path("factbot", appauthor=False)
 IdList = Annotated[list[int], NoDecode]
+
+
+def describe_settings_error(error: ValidationError) -> str:
+    """Which settings are wrong and why, one per line, never echoing a value: whatever was typed
+    into a setting (a token pasted into the wrong one) stays out of the terminal and the logs."""
+    lines = []
+    for problem in error.errors(include_input=False, include_url=False):
+        name = ".".join(str(part) for part in problem["loc"]).upper() or "settings"
+        lines.append(f"  {name}: {problem['msg']}")
+    return "\n".join(lines)
 
 
 class MatchSettings(BaseSettings):
@@ -78,7 +88,10 @@ class Settings(MatchSettings):
     @classmethod
     def split_comma_separated(cls, value: Any) -> Any:
         if isinstance(value, str):
-            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+            parts = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+            if not all(part.isdigit() for part in parts):
+                raise ValueError("must be numeric Discord ids separated by commas")  # the value is not echoed
+            return [int(part) for part in parts]
         if isinstance(value, int):
             return [value]
         return value

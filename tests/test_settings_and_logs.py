@@ -79,3 +79,15 @@ def test_an_installed_factbot_keeps_its_data_in_the_user_data_folder(monkeypatch
     assert settings.database_path == settings.data_dir / "factbot.sqlite3"
     assert settings.health_file == settings.data_dir / "healthy"
     assert Settings(_env_file=None, data_dir=tmp_path / "d").database_path == tmp_path / "d" / "factbot.sqlite3"
+
+
+def test_a_settings_error_names_the_setting_and_never_echoes_a_value(monkeypatch, capsys, tmp_path):
+    from bot.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DISCORD_TOKEN", "MTIz.secret-token-value")
+    monkeypatch.setenv("GUILD_IDS", "MTIz.secret-token-value")  # a token pasted into the wrong setting
+    assert main(["ask", "who won silver"]) == 2
+    err = capsys.readouterr().err
+    assert "GUILD_IDS" in err and "numeric Discord ids" in err
+    assert "secret" not in err and "MTIz" not in err
