@@ -17,6 +17,7 @@ import asyncio
 import json
 import os
 import platform
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -157,6 +158,43 @@ async def measure_end_to_end(sequential: int, concurrent_users: int, per_user: i
             "answers": concurrent_users * per_user, "answers_per_s": answers_per_s}
 
 
+async def measure_database_contention(distinct_questions: int, samples: int) -> dict[str, Any]:
+    """/ask latency while the database is busy: during /unanswered over many distinct logged
+    questions, and while another process holds the SQLite write lock."""
+    from bot.answers import Reply
+    from bot.matcher import Outcome
+    from bot.question_log import QuestionLog, Source
+    from tests.discord_harness import running_bot
+
+    with tempfile.TemporaryDirectory() as scratch:
+        database = Path(scratch) / "questions.sqlite3"
+        filler = QuestionLog(database, retention_days=30)
+        for index in range(distinct_questions):
+            filler.record(Reply(f"what was the weather like on day {index} for runner {index * 7}", Outcome.NOT_FOUND, "no"),
+                          Source.CLI)
+        filler.close()
+        async with running_bot(ROOT / "knowledge", database_path=database, cooldown_rate=10_000, cooldown_seconds=1) as live:
+            server = live.server
+            report = asyncio.create_task(_run_unanswered_repeatedly(server, until=samples))
+            during_report = await _event_to_reply_ms(server, samples)
+            report.cancel()
+            locker = sqlite3.connect(database, isolation_level=None)
+            locker.execute("BEGIN EXCLUSIVE")
+            try:
+                during_lock = await _event_to_reply_ms(server, samples)
+            finally:
+                locker.execute("COMMIT")
+                locker.close()
+    return {"distinct_logged_questions": distinct_questions, "during_unanswered_ms": during_report,
+            "during_exclusive_lock_ms": during_lock}
+
+
+async def _run_unanswered_repeatedly(server: Any, until: int) -> None:
+    for _ in range(until):
+        mark = await server.interact(server.slash("unanswered", {"days": 30}, moderator=True))
+        await server.wait_for_request("POST", r"/webhooks/\d+/[^/]+", after=mark, timeout=120)
+
+
 def _callbacks(server: Any) -> int:
     return sum(1 for r in server.requests if r.method == "POST" and r.path.endswith("/callback"))
 
@@ -213,6 +251,7 @@ def main() -> None:
         "article": measure_article(),
         "generated": {str(size): run_child(size, question_count) for size in sizes},
         "end_to_end": asyncio.run(measure_end_to_end(20 if args.quick else 200, 5 if args.quick else 50, 2 if args.quick else 20)),
+        "database_contention": asyncio.run(measure_database_contention(200 if args.quick else 5000, 10 if args.quick else 100)),
     }
 
     start_up = results["start_up"]
@@ -229,6 +268,11 @@ def main() -> None:
     print(f"\nEnd to end through the test server: event → reply p50 {e2e['event_to_reply_ms']['p50']:.1f} ms, "
           f"p99 {e2e['event_to_reply_ms']['p99']:.1f} ms; {e2e['answers_per_s']:.0f} answers/s with "
           f"{e2e['concurrent_users']} concurrent askers ({e2e['answers']} answers).")
+    busy = results["database_contention"]
+    print(f"/ask while the database is busy ({busy['distinct_logged_questions']:,} distinct questions logged): "
+          f"during /unanswered p50 {busy['during_unanswered_ms']['p50']:.1f} ms, p99 {busy['during_unanswered_ms']['p99']:.1f} ms; "
+          f"while another process holds the write lock p50 {busy['during_exclusive_lock_ms']['p50']:.1f} ms, "
+          f"p99 {busy['during_exclusive_lock_ms']['p99']:.1f} ms.")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
 
