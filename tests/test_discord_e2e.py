@@ -430,3 +430,23 @@ async def test_factbot_sync_registers_and_clear_guilds_removes_the_server_copies
         assert not server.gateway_events, "syncing never connects to the gateway"
     finally:
         await server.stop()
+
+
+HOSTILE = [
+    "[free nitro](https://example.invalid)", "# Heading\n## smaller", "```py\nprint('x')\n```", "||spoiler||",
+    "@everyone @here <@123456789012345678> <@&400000000000000001>", "\u202eevil\u202c", "zero\u200bwidth\u2060join",
+    "> quoted\n>>> block", "-# subtext", "**bold** __under__ ~~strike~~ `code`", "<t:1700000000:R>",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_the_one_escape_makes_hostile_text_inert(text):
+    from bot.discord_bot.embeds import escape_user_text
+
+    escaped = escape_user_text(text, 4096)
+    assert "@everyone" not in escaped and "@here" not in escaped and "<@1" not in escaped and "<@&" not in escaped
+    assert not re.search(r"(?<!\\)\[free nitro\]\(", escaped)
+    assert not any(line.startswith(("#", ">", "-#")) for line in escaped.splitlines())
+    assert not re.search(r"(?<!\\)(\|\||\*\*|__|~~|`)", escaped)
+    assert not set(escaped) & {"\u202e", "\u202c", "\u2060"}
+    assert all(escaped[i - 1] == "@" for i, ch in enumerate(escaped) if ch == "\u200b"), "only the mention breaker"
