@@ -15,11 +15,6 @@ def _in_a_checkout() -> bool:
     return (PROJECT_ROOT / "knowledge").is_dir()
 
 
-def _working_root() -> Path:
-    """The checkout factbot runs from; when installed elsewhere (not editable), the current folder."""
-    return PROJECT_ROOT if _in_a_checkout() else Path.cwd()
-
-
 def _default_data_dir() -> Path:
     """``data/`` in a checkout; installed elsewhere, the platform's user data folder
     (~/.local/share/factbot on Linux), never the current folder or site-packages."""
@@ -59,7 +54,7 @@ class MatchSettings(BaseSettings):
 class Settings(MatchSettings):
     """Everything the bot and the command line read from the environment."""
 
-    knowledge_dir: Path = Field(default_factory=lambda: _working_root() / "knowledge")
+    knowledge_dir: Path = Field(Path(), description="The knowledge folder; default the checkout's, or DATA_DIR/knowledge.")
     log_level: str = "INFO"
 
     discord_token: SecretStr | None = None
@@ -111,6 +106,9 @@ class Settings(MatchSettings):
 
     @model_validator(mode="after")
     def paths_default_to_the_data_dir(self) -> Settings:
+        # An unset path is Path() (env_ignore_empty drops empty values): fill it from DATA_DIR.
+        if self.knowledge_dir == Path():
+            self.knowledge_dir = PROJECT_ROOT / "knowledge" if _in_a_checkout() else self.data_dir / "knowledge"
         if self.database_path == Path():
             self.database_path = self.data_dir / "factbot.sqlite3"
         if self.health_file == Path():

@@ -78,6 +78,7 @@ def test_an_installed_factbot_keeps_its_data_in_the_user_data_folder(monkeypatch
     assert settings.data_dir == tmp_path / "xdg" / "factbot"
     assert settings.database_path == settings.data_dir / "factbot.sqlite3"
     assert settings.health_file == settings.data_dir / "healthy"
+    assert settings.knowledge_dir == settings.data_dir / "knowledge", "taught phrasings never land in the current folder"
     assert Settings(_env_file=None, data_dir=tmp_path / "d").database_path == tmp_path / "d" / "factbot.sqlite3"
 
 
