@@ -203,3 +203,9 @@ async def test_a_question_that_cannot_be_logged_is_still_answered_and_counted(li
     body = await ask(live.server, "who got bronze?")
     assert "Grant Fisher" in body["data"]["embeds"][0]["description"]
     await eventually(lambda: live.client.unlogged_questions == 1)
+
+
+async def test_a_long_taught_phrasing_still_gets_a_reply_that_fits(live: Running):
+    long_question = "which building " + " ".join(f"word{index}" for index in range(50))  # 300 characters or so
+    followup = await moderator_command(live.server, "teach", {"question": long_question[:300], "fact": "venue"})
+    assert len(followup["content"]) <= 2000 and followup["content"].startswith("Taught:")
