@@ -9,6 +9,7 @@ import socket
 import sys
 
 from tests.fake_discord import FakeDiscord
+from tests.test_discord_e2e import ask
 
 TOKEN = "test-token-for-startup-errors"
 
@@ -78,6 +79,7 @@ async def test_a_token_revoked_while_running_ends_with_one_line(tmp_path):
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
         )
         await server.wait_until_ready(timeout=30)
+        assert "Rodgers Kwemoi" in str(await ask(server, "who got silver?"))  # connected and serving
         await server.close_gateway(4004)  # Discord: authentication failed
         output, _ = await asyncio.wait_for(process.communicate(), timeout=30)
     finally:

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import sqlite3
 import sys
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import aiohttp
@@ -86,6 +86,29 @@ async def _log_in(client: FactBotClient, settings: Settings) -> None:
 
 
 def run_bot(settings: Settings, *, watch: bool = False) -> int:
+    """`factbot run`: the bot, until SIGTERM or Ctrl-C."""
+    return _with_discord(settings, lambda store, question_log: start_bot(settings, store, question_log, watch=watch))
+
+
+def sync_only(settings: Settings, *, clear_guilds: bool) -> int:
+    """`factbot sync`: register the slash commands now (or remove the per-server copies), without
+    connecting to the gateway."""
+    async def sync(store: KnowledgeStore, question_log: QuestionLog) -> None:
+        async with FactBotClient(settings, store, question_log, sync_on_login=False) as client:
+            await _log_in(client, settings)
+            if clear_guilds:
+                await client.clear_guild_commands()
+            else:
+                await client.sync_commands(force=True)
+
+    return _with_discord(settings, sync)
+
+
+def _with_discord(
+    settings: Settings, work: Callable[[KnowledgeStore, QuestionLog], Coroutine[Any, Any, None]]
+) -> int:
+    """Check the settings, load the facts and open the log, then run ``work`` against Discord; every
+    way that can fail ends in one line and an exit status (README: When it cannot start)."""
     if settings.discord_token is None:
         print(NO_TOKEN_MESSAGE, file=sys.stderr)
         return 2
@@ -94,16 +117,16 @@ def run_bot(settings: Settings, *, watch: bool = False) -> int:
         store = KnowledgeStore(settings.knowledge_dir, settings)
     except KnowledgeError as error:
         print(f"factbot: cannot start, the knowledge folder is invalid.\n{error}", file=sys.stderr)
-        return 1
+        return EXIT_REJECTED
     try:
         question_log = QuestionLog(settings.database_path, retention_days=settings.retention_days,
                                    hash_user_ids=settings.hash_user_ids)
     except (SchemaTooNew, sqlite3.Error, OSError) as error:
         print(f"factbot: cannot start, the question log {settings.database_path} is unusable: {error}", file=sys.stderr)
-        return 1
+        return EXIT_REJECTED
     point_at_discord_endpoints(settings)
     try:
-        asyncio.run(_run_or_explain(settings, store, question_log, watch=watch))
+        asyncio.run(_explained(work(store, question_log), settings))
     except CannotStart as error:
         print(f"factbot: {error}", file=sys.stderr)
         return error.status
@@ -112,44 +135,6 @@ def run_bot(settings: Settings, *, watch: bool = False) -> int:
     finally:
         question_log.close()
     return 0
-
-
-def sync_only(settings: Settings, *, clear_guilds: bool) -> int:
-    """`factbot sync`: register the slash commands now (or remove the per-server copies), without
-    connecting to the gateway."""
-    if settings.discord_token is None:
-        print(NO_TOKEN_MESSAGE, file=sys.stderr)
-        return 2
-    configure_logging(settings.log_level, secrets=[settings.discord_token.get_secret_value()])
-    try:
-        store = KnowledgeStore(settings.knowledge_dir, settings)
-        question_log = QuestionLog(settings.database_path, retention_days=settings.retention_days)
-    except (KnowledgeError, SchemaTooNew, sqlite3.Error, OSError) as error:
-        print(f"factbot: cannot start: {error}", file=sys.stderr)
-        return EXIT_REJECTED
-    point_at_discord_endpoints(settings)
-
-    async def sync() -> None:
-        async with FactBotClient(settings, store, question_log, sync_on_login=False) as client:
-            await _log_in(client, settings)
-            if clear_guilds:
-                await client.clear_guild_commands()
-            else:
-                await client.sync_commands(force=True)
-
-    try:
-        asyncio.run(_explained(sync(), settings))
-    except CannotStart as error:
-        print(f"factbot: {error}", file=sys.stderr)
-        return error.status
-    finally:
-        question_log.close()
-    return 0
-
-
-async def _run_or_explain(settings: Settings, store: KnowledgeStore, question_log: QuestionLog, *, watch: bool) -> None:
-    """Run the bot; turn each way Discord can refuse it into one line saying what to fix."""
-    await _explained(start_bot(settings, store, question_log, watch=watch), settings)
 
 
 async def _explained(work: Coroutine[Any, Any, None], settings: Settings) -> None:
