@@ -150,8 +150,7 @@ async def measure_end_to_end(sequential: int, concurrent_users: int, per_user: i
     from tests.discord_harness import running_bot
 
     with tempfile.TemporaryDirectory() as scratch:
-        async with running_bot(ROOT / "knowledge", database_path=Path(scratch) / "questions.sqlite3",
-                               cooldown_rate=10_000, cooldown_seconds=1) as live:
+        async with running_bot(ROOT / "knowledge", data_dir=Path(scratch), cooldown_rate=10_000, cooldown_seconds=1) as live:
             latency = await _event_to_reply_ms(live.server, sequential)
             answers_per_s = await _answers_per_second(live.server, concurrent_users, per_user)
     return {"event_to_reply_ms": latency, "concurrent_users": concurrent_users,
@@ -167,13 +166,13 @@ async def measure_database_contention(distinct_questions: int, samples: int) -> 
     from tests.discord_harness import running_bot
 
     with tempfile.TemporaryDirectory() as scratch:
-        database = Path(scratch) / "questions.sqlite3"
+        database = Path(scratch) / "factbot.sqlite3"
         filler = QuestionLog(database, retention_days=30)
         for index in range(distinct_questions):
             filler.record(Reply(f"what was the weather like on day {index} for runner {index * 7}", Outcome.NOT_FOUND, "no"),
                           Source.CLI)
         filler.close()
-        async with running_bot(ROOT / "knowledge", database_path=database, cooldown_rate=10_000, cooldown_seconds=1) as live:
+        async with running_bot(ROOT / "knowledge", data_dir=Path(scratch), cooldown_rate=10_000, cooldown_seconds=1) as live:
             server = live.server
             report = asyncio.create_task(_run_unanswered_repeatedly(server, until=samples))
             during_report = await _event_to_reply_ms(server, samples)

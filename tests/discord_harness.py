@@ -37,8 +37,8 @@ class Running:
 
 def settings_for(server: FakeDiscord, knowledge_dir: Path, **overrides) -> Settings:
     env = {key.lower(): value for key, value in server.environment().items()}
-    defaults = {"knowledge_dir": knowledge_dir, "database_path": knowledge_dir.parent / "questions.sqlite3",
-                "health_file": knowledge_dir.parent / "healthy", "data_dir": knowledge_dir.parent}
+    # Everything the bot writes (log, health file, command-sync fingerprint) goes beside the knowledge copy.
+    defaults = {"knowledge_dir": knowledge_dir, "data_dir": knowledge_dir.parent}
     return Settings(_env_file=None, **{**defaults, **env, **overrides})
 
 
