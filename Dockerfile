@@ -12,6 +12,7 @@ COPY knowledge ./knowledge
 RUN python3 -m venv .venv && .venv/bin/pip install --no-cache-dir -e . && chown -R factbot /app/knowledge
 
 ENV KNOWLEDGE_DIR=/app/knowledge \
+    DATA_DIR=/data \
     DATABASE_PATH=/data/factbot.sqlite3 \
     HEALTH_FILE=/data/healthy \
     PYTHONUNBUFFERED=1

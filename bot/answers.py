@@ -116,7 +116,8 @@ class FactBot:
 
     def suggest_questions(self, typed: str, limit: int = 25) -> list[str]:
         """Known questions closest to what has been typed so far, best first."""
-        typed = strip_markup(typed[: self.settings.max_question_chars])
+        # Markup goes, but a trailing space still says the last word is finished.
+        typed = strip_markup(typed[: self.settings.max_question_chars]) + (" " if typed[-1:].isspace() else "")
         fact_ids = self.matcher.likely_facts(typed, AUTOCOMPLETE_FACTS)
         if not fact_ids:
             return [fact.questions[0] for fact in itertools.islice(self.knowledge.facts.values(), limit)]

@@ -29,7 +29,7 @@ def stats_chart_png(stats: Stats) -> bytes:
         questions_axis.set_ylim(bottom=0)
         questions_axis.yaxis.set_major_locator(MaxNLocator(integer=True))
         questions_axis.tick_params(axis="x", labelrotation=45, labelsize=8)
-        questions_axis.xaxis.set_major_locator(MaxNLocator(MAX_DATE_LABELS))  # a year of days stays legible
+        questions_axis.xaxis.set_major_locator(MaxNLocator(MAX_DATE_LABELS, integer=True))  # a year of days stays legible
         rate_axis = questions_axis.twinx()
         rate_axis.plot(days, rates, color="#57F287", marker="o", label="answered")
         rate_axis.set_ylim(0, 1.05)

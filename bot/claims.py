@@ -20,12 +20,23 @@ from bot.normalize import OPENERS, QUESTION_WORDS
 
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _NUMBER_CLASSES = frozenset({"time", "year", "distance"})
+# A claimed word no fact knows is looked up by at most this many known words of its class.
+MAX_PEERS = 6
+
+
+def _number(token: str) -> float:
+    """A time (13:13.66), year or distance as one number, for "the nearest one"."""
+    value = 0.0
+    for part in token.split(":"):
+        value = value * 60 + float(part)
+    return value
 # The article's subject: synonyms.yaml reads his names as "he", so "did he..." and "did Jakob..." agree.
 SUBJECT = "he"
 # Auxiliaries that open a yes/no question.
 _AUXILIARIES = frozenset({
     "did", "does", "do", "is", "was", "were", "are", "has", "had", "have", "will", "would", "can", "could",
-    "didnt", "doesnt", "isnt", "wasnt", "hasnt",
+    # "didn't" reads as "didn" + "t"; written without the apostrophe, as "didnt"
+    "didn", "doesn", "isn", "wasn", "hasn", "weren", "aren", "didnt", "doesnt", "isnt", "wasnt", "hasnt",
 })
 # Words that may stand before "he" without asking anything ("in his post", "for him").
 _NOT_VERBS = frozenset({"in", "on", "at", "for", "to", "of", "with", "by", "from", "about", "and", "but", "or", "the", "a"})
@@ -99,17 +110,18 @@ class ContrastClasses:
         looked up by the nearest known number of the same kind (2032 -> 2028)."""
         name = self.class_of(token)
         same = [word for word in known if word != token and self.class_of(word) == name]
-        if name in {"year", "distance"} and same:
-            return [min(same, key=lambda word: abs(float(word) - float(token)))]
-        return same if name is not None else []
+        if name in _NUMBER_CLASSES and same:
+            return [min(same, key=lambda word: abs(_number(word) - _number(token)))]
+        return same[:MAX_PEERS] if name is not None else []
 
     def check(
         self, claims: Mapping[str, str], ranked: Sequence[str], asserted: Mapping[str, frozenset[str]],
-        *, offers_choice: bool = False,
+        *, offers_choice: bool = False, as_close: Sequence[str] = (),
     ) -> ClaimCheck | None:
         """Confirm or contradict ``claims`` against what the facts assert (``ranked``: the facts the
-        matcher found, best first); None when they don't decide it. ``offers_choice``: the question
-        says "or" ("Paris or Tokyo?"), so two claims of one class ask which, not whether."""
+        matcher found, best first; ``as_close``: those that match the question about as well as the
+        best); None when they don't decide it. ``offers_choice``: the question says "or" ("Paris or
+        Tokyo?"), so two claims of one class ask which, not whether."""
         if offers_choice and self._alternatives(claims):
             return None
         settling = self._settling_fact(claims, ranked, asserted) or ranked[0]
@@ -117,15 +129,37 @@ class ContrastClasses:
         numbers = [token for token, name in claims.items() if name in _NUMBER_CLASSES]
         matched_too = all(token in asserted[ranked[0]] for token in numbers)
         facts = tuple(dict.fromkeys((settling, ranked[0]) if matched_too else (settling,)))
-        words = asserted[settling]
+        verdict, contradicted = self._verdict(claims, asserted[settling])
+        if verdict is Verdict.NO:
+            # Another fact the matcher found about the same person may hold the claim ("did he win in
+            # Paris?": not the 1500 m, but the 5000 m): then it is a Yes, shown with that fact.
+            people = self._people(asserted[settling])
+            for other in as_close:
+                if (other != settling and self._about_the_same_person(claims, asserted[other])
+                        and self._people(asserted[other]) <= people
+                        and self._verdict(claims, asserted[other])[0] is Verdict.YES):
+                    return ClaimCheck(Verdict.YES, (other,))
+            return ClaimCheck(Verdict.NO, facts, contradicted)
+        return ClaimCheck(Verdict.YES, facts[:1]) if verdict is Verdict.YES else None
+
+    def _verdict(self, claims: Mapping[str, str], words: frozenset[str]) -> tuple[Verdict | None, str | None]:
+        """Yes, No (with the class contradicted) or None (undecided) for one fact's words."""
         confirmed = False
         for token, name in claims.items():
             if token in words:
                 # The race, year or person the fact shares says what the claim is about, not that it holds.
                 confirmed = confirmed or name not in {*_NUMBER_CLASSES, "person"}
             elif any(self.class_of(word) == name for word in words):
-                return ClaimCheck(Verdict.NO, facts, name)
-        return ClaimCheck(Verdict.YES, facts[:1]) if confirmed else None
+                return Verdict.NO, name
+        return (Verdict.YES if confirmed else None), None
+
+    def _people(self, words: frozenset[str]) -> int:
+        """How many people a fact names: a fact about one person settles a claim, the podium does not."""
+        return sum(self.class_of(word) == "person" for word in words)
+
+    @staticmethod
+    def _about_the_same_person(claims: Mapping[str, str], words: frozenset[str]) -> bool:
+        return all(token in words for token, name in claims.items() if name == "person")
 
     def _alternatives(self, claims: Mapping[str, str]) -> bool:
         named = [name for name in claims.values() if name not in _NUMBER_CLASSES and name != "person"]
@@ -143,8 +177,7 @@ class ContrastClasses:
         order = {fact: index for index, fact in enumerate(ranked)}
 
         def fit(fact: str) -> tuple[int, int]:
-            people = sum(self.class_of(word) == "person" for word in asserted[fact])
-            return people, order.get(fact, len(order))
+            return self._people(asserted[fact]), order.get(fact, len(order))
 
         about = [fact for fact, words in asserted.items() if person in words]
         return min(about, key=fit, default=None)

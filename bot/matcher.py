@@ -427,13 +427,15 @@ class Matcher:
             looked_up = self._looked_up_by_peers(question_tokens, claims)
         if looked_up is not None:
             # Found only by another word of the claim's class: worth answering only as a No ("Swedish?" -> Norwegian).
-            check = self._contrasts.check(claims, self._ranked_ids(looked_up), self._asserted, offers_choice=offers_choice)
+            check = self._contrasts.check(claims, self._ranked_ids(looked_up), self._asserted, offers_choice=offers_choice,
+                                         as_close=self._as_close(looked_up))
             return replace(looked_up, claim=check) if check else result
         if result.out_of_scope_id is not None:
             return self._contradicting_fact(result, claims) or result
         if result.outcome is Outcome.NOT_FOUND or result.best is None:
             return result
-        check = self._contrasts.check(claims, self._ranked_ids(result), self._asserted, offers_choice=offers_choice)
+        check = self._contrasts.check(claims, self._ranked_ids(result), self._asserted, offers_choice=offers_choice,
+                                     as_close=self._as_close(result))
         if check is None:
             return result
         if result.outcome is Outcome.AMBIGUOUS:
@@ -443,6 +445,12 @@ class Matcher:
                 return result
             result = replace(result, outcome=Outcome.ANSWERED, best=settling)
         return replace(result, claim=check)
+
+    @staticmethod
+    def _as_close(result: MatchResult) -> list[str]:
+        """The facts that match about as well as the best one (as near as a clear lead would be)."""
+        best = result.ranked_facts[0].score if result.ranked_facts else 0.0
+        return [item.intent_id for item in result.ranked_facts if best - item.score < CLEAR_LEAD_OVER_FACTS]
 
     @staticmethod
     def _ranked_ids(result: MatchResult) -> list[str]:
@@ -480,7 +488,9 @@ class Matcher:
         check = self._contrasts.check(claims, self._ranked_ids(result), self._asserted)
         if check is None or not check.is_plain_no:
             return None
-        settling = next(item for item in result.ranked_facts if item.intent_id == check.fact_ids[0])
+        settling = next((item for item in result.ranked_facts if item.intent_id == check.fact_ids[0]), None)
+        if settling is None:  # settled by a fact the matcher did not even rank: too far from the question
+            return None
         # The fact must be about the same thing: close enough to answer, or the same race and year.
         numbers = [token for token, name in claims.items() if self._contrasts.is_number_class(name)]
         same_race = bool(numbers) and all(token in self._asserted[settling.intent_id] for token in numbers)

@@ -84,7 +84,7 @@ class Settings(MatchSettings):
     def split_comma_separated(cls, value: Any) -> Any:
         if isinstance(value, str):
             parts = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
-            if not all(part.isdigit() for part in parts):
+            if not all(part.isascii() and part.isdigit() for part in parts):
                 raise ValueError("must be numeric Discord ids separated by commas")  # the value is not echoed
             return [int(part) for part in parts]
         if isinstance(value, int):

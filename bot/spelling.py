@@ -18,7 +18,7 @@ from importlib import resources
 # The tail of the list holds misspellings and fragments ("teh" is not in the first 50,000).
 ENGLISH_WORD_COUNT = 50_000
 ENGLISH_DICTIONARY = "frequency_dictionary_en_82_765.txt"
-# Words this short are corrected only onto filler words (one edit): "teh" -> the, "hs" -> his.
+# Words this short are corrected only onto filler words (one edit): "teh" -> the; shorter ones never.
 SHORTEST_CORRECTED = 3
 # A word up to this long may be one edit away from the word meant; longer words two.
 ONE_EDIT_UP_TO = 5

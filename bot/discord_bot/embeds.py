@@ -114,7 +114,7 @@ def unanswered_pages(groups: list[UnansweredGroup], days: int, rows_per_page: in
     pages = []
     for start in range(0, len(groups), rows_per_page):
         rows = [
-            f"**{group.count}×** {escape_user_text(group.question, 200)} · {', '.join(group.outcomes)}"
+            f"**{group.count}×** {escape_user_text(' '.join(group.question.split()), 200)} · {', '.join(group.outcomes)}"
             for group in groups[start : start + rows_per_page]
         ]
         pages.append(discord.Embed(title=f"Unanswered questions, last {days} days", colour=MODERATION_COLOUR,

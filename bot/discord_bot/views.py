@@ -23,7 +23,7 @@ class DidYouMeanView(discord.ui.View):
     anyone else pressing gets the answer privately, so one person cannot rewrite another's reply."""
 
     def __init__(self, store: KnowledgeStore, question: str, asker_id: int, alternatives: tuple[Alternative, ...],
-                 question_id: int | None) -> None:
+                 question_id: int) -> None:
         super().__init__(timeout=VIEW_TIMEOUT_SECONDS)
         self.store = store
         self.question = question
@@ -44,7 +44,7 @@ class DidYouMeanView(discord.ui.View):
             embed = reply_embed(bot.answer_with(fact_id, self.question), bot.knowledge)
             if interaction.user.id == self.asker_id:
                 self.stop()
-                votes = vote_view(self.question_id) if self.question_id is not None else None
+                votes = vote_view(self.question_id)
                 await interaction.response.edit_message(embed=embed, view=votes)
             else:
                 await interaction.response.send_message(embed=embed, ephemeral=True)
@@ -117,7 +117,7 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"factbot:v
             log.exception("could not record a vote")
             await interaction.response.send_message("Sorry, I couldn't record that vote just now.", ephemeral=True)
             return
-        text = f"Thanks, your {emoji} is recorded." if recorded else "That answer is too old to vote on."
+        text = f"Thanks, your {emoji} is recorded." if recorded else "That answer can't take votes: it is too old, or it could not be logged."
         await interaction.response.send_message(text, ephemeral=True)
 
 
