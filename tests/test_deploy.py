@@ -39,6 +39,7 @@ def test_the_image_installs_as_the_readme_does_runs_as_a_user_and_checks_health(
     assert "factbot\", \"health\"" in values["HEALTHCHECK"] and "factbot\", \"run\"" in values["CMD"]
     assert values["STOPSIGNAL"] == "SIGTERM" and "/data" in values["VOLUME"]
     assert "DATABASE_PATH=/data/" in values["ENV"] and "HEALTH_FILE=/data/" in values["ENV"]
+    assert "DATA_DIR=/data" in values["ENV"], "the command-sync fingerprint must land on the volume too"
 
 
 def test_the_image_install_step_works_and_the_installed_command_answers(tmp_path):
@@ -80,4 +81,5 @@ def test_the_systemd_unit_restarts_on_failure_with_its_env_file_and_data_directo
     assert settings["Restart"] == "on-failure" and settings["EnvironmentFile"] == "/etc/factbot/factbot.env"
     assert settings["StateDirectory"] == "factbot" and "DATABASE_PATH=/var/lib/factbot/" in settings["Environment"]
     assert settings["ExecStart"].endswith("factbot run") and settings["KillSignal"] == "SIGTERM"
-    assert settings["RestartPreventExitStatus"].split() == ["1", "2", "4"]
+    assert settings["RestartPreventExitStatus"].split() == ["2", "4"]
+    assert "DATA_DIR=/var/lib/factbot" in settings["Environment"]

@@ -80,15 +80,20 @@ class FactBotClient(commands.AutoShardedBot):
         self.cooldowns = UserCooldowns(settings.cooldown_rate, settings.cooldown_seconds)
         self.watch = watch
         self.sync_on_login = sync_on_login
+        self._set_up = False
         self._watch_task: asyncio.Task[None] | None = None
         self._health_task: asyncio.Task[None] | None = None
         self._signal_tasks: set[asyncio.Task[Any]] = set()
         self.tree.on_error = self.on_app_command_error
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(VoteButton)
+        # A login attempt that timed out is retried, and runs this again: load only what is not loaded.
+        if not self._set_up:
+            self.add_dynamic_items(VoteButton)
+            self._set_up = True
         for extension in EXTENSIONS:
-            await self.load_extension(extension)
+            if extension not in self.extensions:
+                await self.load_extension(extension)
         if self.sync_on_login:
             await self.sync_commands()
         try:
@@ -175,7 +180,7 @@ class FactBotClient(commands.AutoShardedBot):
     async def _write_question(self, write: Callable[[], int]) -> None:
         try:
             await self.in_db(write)
-        except (sqlite3.Error, OSError) as error:
+        except (sqlite3.Error, OSError, RuntimeError) as error:  # RuntimeError: asked after shutdown began
             self.unlogged_questions += 1
             log.warning("could not log a question (%d not logged since start): %s", self.unlogged_questions, error)
 
@@ -241,8 +246,9 @@ class FactBotClient(commands.AutoShardedBot):
         await super().close()
         if self._pending_writes:  # questions answered just before shutdown are still logged
             await asyncio.wait(self._pending_writes, timeout=LOG_DRAIN_SECONDS)
-        self._database_thread.shutdown(wait=True)
-        self._report_thread.shutdown(wait=True)
+        # Off the event loop: a write stuck on a lock must not freeze the shutdown of everything else.
+        for executor in (self._database_thread, self._report_thread):
+            await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
 
     async def on_app_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         """Every slash-command failure ends here: the user gets a short private message."""

@@ -153,9 +153,13 @@ async def _explained(work: Coroutine[Any, Any, None], settings: Settings) -> Non
         raise CannotStart(f"gateway closed ({error.code}): {FATAL_CLOSE_CODES[error.code]}", EXIT_REJECTED) from error
     except discord.Forbidden as error:
         if not settings.guild_ids:
-            raise
+            raise CannotStart(f"Discord refused a request ({error.status} {error.text}).", EXIT_REJECTED) from error
         raise CannotStart(
             f"Discord refused access to a server in GUILD_IDS ({error.text or error.status}). Invite the bot to "
             "every server listed there with the scopes bot and applications.commands (README: Running on "
             "Discord, step 3), or remove the id from GUILD_IDS.", EXIT_NOT_IN_SERVER
         ) from error
+    except discord.HTTPException as error:  # a 5xx at login or a 400 from the command sync
+        status = EXIT_UNREACHABLE if error.status >= 500 else EXIT_REJECTED
+        raise CannotStart(f"Discord answered {error.status} ({error.text or 'no detail'}); try again later or "
+                          "check the settings named in the message.", status) from error
