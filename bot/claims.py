@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.normalize import OPENERS, QUESTION_WORDS
+from bot.normalize import AUXILIARIES, OPENERS, QUESTION_WORDS
 
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _NUMBER_CLASSES = frozenset({"time", "year", "distance"})
@@ -32,12 +32,6 @@ def _number(token: str) -> float:
     return value
 # The article's subject: synonyms.yaml reads his names as "he", so "did he..." and "did Jakob..." agree.
 SUBJECT = "he"
-# Auxiliaries that open a yes/no question.
-_AUXILIARIES = frozenset({
-    "did", "does", "do", "is", "was", "were", "are", "has", "had", "have", "will", "would", "can", "could",
-    # "didn't" reads as "didn" + "t"; written without the apostrophe, as "didnt"
-    "didn", "doesn", "isn", "wasn", "hasn", "weren", "aren", "didnt", "doesnt", "isnt", "wasnt", "hasnt",
-})
 # Words that may stand before "he" without asking anything ("in his post", "for him").
 _NOT_VERBS = frozenset({"in", "on", "at", "for", "to", "of", "with", "by", "from", "about", "and", "but", "or", "the", "a"})
 _CHECK_ENDINGS = (("right",), ("correct",), ("true",), ("or", "not"), ("yes", "or", "no"))
@@ -71,7 +65,7 @@ def is_yes_no(words: Sequence[str], asked: bool = False) -> bool:
     words = [word for word in words if word.isalnum() and word not in OPENERS]
     if not words or words[0] in QUESTION_WORDS:
         return False
-    if words[0] in _AUXILIARIES or ("true" in words and "false" in words):
+    if words[0] in AUXILIARIES or ("true" in words and "false" in words):
         return True
     if any(tuple(words[-len(ending):]) == ending for ending in _CHECK_ENDINGS):
         return True

@@ -36,7 +36,7 @@ from functools import cached_property
 
 from bot.claims import SUBJECT, SUBJECT_WORDS, ClaimCheck, ContrastClasses, is_yes_no
 from bot.knowledge import Fact, Knowledge
-from bot.normalize import QUESTION_WORDS, STOPWORDS, SynonymTable, content_tokens, is_small_talk, tokens
+from bot.normalize import AUXILIARIES, QUESTION_WORDS, STOPWORDS, SynonymTable, content_tokens, is_small_talk, tokens
 from bot.settings import MatchSettings
 from bot.spelling import Speller
 
@@ -70,10 +70,7 @@ CLEAR_LEAD_OVER_UNKNOWNS = 10.0
 # "and", "plus", "+", "n", ";" join the parts of a question that asks several things; "&" joins names ("Mol & Sørum").
 _CONJUNCTION = re.compile(r"\s+(?:and|plus|n)\s+|\s*[;+]\s*", re.IGNORECASE)
 MAX_PARTS = 4
-_QUESTION_START = re.compile(
-    r"(?:who|whom|whose|what|when|where|why|how|which|did|does|do|is|was|were|will|would|can|could|has|had|have)\b",
-    re.IGNORECASE,
-)
+_QUESTION_START = re.compile(rf"(?:{'|'.join(sorted(QUESTION_WORDS | AUXILIARIES))})\b", re.IGNORECASE)
 MEASURE_WORDS = frozenset({"time", "date", "age", "old", "many", "much", "long", "tall", "far", "fast", "often"})
 
 

@@ -84,6 +84,12 @@ OPENERS = frozenset({
     "pls", "please",
 })
 
+# Auxiliaries that open a yes/no question.
+AUXILIARIES = frozenset({
+    "did", "does", "do", "is", "was", "were", "are", "has", "had", "have", "will", "would", "can", "could",
+    # "didn't" reads as "didn" + "t"; written without the apostrophe, as "didnt"
+    "didn", "doesn", "isn", "wasn", "hasn", "weren", "aren", "didnt", "doesnt", "isnt", "wasnt", "hasnt",
+})
 QUESTION_WORDS = frozenset({"who", "what", "when", "where", "why", "how", "which", "whom", "whose"})
 
 
@@ -104,6 +110,12 @@ def fold(text: str) -> str:
     text = text.casefold().translate(_UNSPLITTABLE_LETTERS)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without format characters: zero-width joiners and spaces, bidirectional overrides,
+    soft hyphens, tag characters (Unicode category Cf)."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
 def strip_markup(text: str) -> str:

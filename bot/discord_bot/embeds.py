@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import discord
 
 from bot.answers import Reply
 from bot.knowledge import ArticleMeta, Knowledge
 from bot.matcher import Outcome
+from bot.normalize import strip_invisible
 from bot.question_log import Stats, UnansweredGroup
 
 ANSWER_COLOUR = discord.Colour.green()
@@ -30,15 +29,11 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-# Zero-width characters and bidirectional overrides, which can disguise echoed text.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-
-
 def escape_user_text(text: str, limit: int = EMBED_TITLE_LIMIT) -> str:
     """Text that may carry user words made inert, line by line: no markdown (masked links,
     headings, spoilers, code), no mentions, no invisible tricks, bounded length. Every echo of a
     user's words goes through here (titles, lists, and replies that quote a part of a question)."""
-    lines = (" ".join(_INVISIBLE.sub("", line).split()) for line in text.splitlines())
+    lines = (" ".join(strip_invisible(line).split()) for line in text.splitlines())
     escaped = "\n".join(discord.utils.escape_mentions(discord.utils.escape_markdown(line)) for line in lines if line)
     return shorten(escaped, limit)
 
