@@ -423,7 +423,8 @@ class Matcher:
         if result.outcome is Outcome.NOT_FOUND and result.out_of_scope_id is None:
             looked_up = self._looked_up_by_peers(question_tokens, claims)
         if looked_up is not None:
-            # Found only by another word of the claim's class: worth answering only as a No ("Swedish?" -> Norwegian).
+            # Found only through another word of the claimed word's class ("Swedish?" -> Norwegian): answer
+            # only when the facts decide the claim, else the question stays unanswered.
             check = self._contrasts.check(claims, self._ranked_ids(looked_up), self._asserted, offers_choice=offers_choice,
                                          as_close=self._as_close(looked_up))
             return replace(looked_up, claim=check) if check else result

@@ -53,14 +53,16 @@ STOPWORDS = frozenset({
     "know", "please", "pls", "plz", "hey", "hi", "hello", "yo", "okay", "ok", "um", "uh", "like", "really",
     "actually", "exactly", "get", "got", "gets", "article", "story", "text", "piece", "news", "kind", "bit",
     "anything", "something", "u", "ur", "im", "dont", "take", "took", "taken", "taking", "make", "made", "go",
-    "went", "going", "gonna", "wanna", "want", "wondering", "curious", "question", "quick", "btw", "came", "come", "comes", "men", "mens", "big", "bigger", "biggest", "main", "major", "thing", "things",
+    "went", "going", "gonna", "wanna", "want", "wondering", "curious", "question", "quick", "btw", "came", "come",
+    "comes", "men", "mens", "big", "bigger", "biggest", "main", "major", "thing", "things",
     "stuff", "basically", "whats", "wat", "wot", "guy", "man", "dude", "bro", "lol", "name", "named", "called",
     "considered", "regarded", "people", "according", "describe", "described", "besides", "beside", "apart",
     "except", "along", "give", "gave", "given", "giving",
     # talking to the bot in a chat: its name, laughter, hedges, "anyone know"
     "bot", "factbot", "lmao", "lmfao", "rofl", "haha", "hahaha", "xd", "omg", "bruh", "ngl", "tbh", "fr", "imo",
     "idk", "nah", "yeah", "yep", "yea", "ya", "yall", "sooo", "soo", "wait", "hmm", "anyone", "anybody", "someone",
-    "somebody", "guys", "folks", "chat", "sorry", "exact", "tho", "though", "remind", "forgot", "forget", "need", "real", "quickly", "lemme", "let", "us",
+    "somebody", "guys", "folks", "chat", "sorry", "exact", "tho", "though", "remind", "forgot", "forget", "need",
+    "real", "quickly", "lemme", "let", "us",
     "w", "tldr", "tl", "dr", "recap", "gist", "eli5",
     # how an exam or a reader asks, rather than what it asks about
     "identify", "passage", "author", "writer", "reporter", "stated", "state", "states", "stating", "explain",
@@ -100,13 +102,9 @@ def fold(text: str) -> str:
     """Lower-case, accent-free, invisible-character-free form of ``text``."""
     if text.isascii():  # most text: no accents, no invisible characters beyond ASCII controls
         return text.translate(_ASCII_CONTROLS).lower()
-    text = unicodedata.normalize("NFKC", text)
-    # Zero-width joiners, bidi marks and control characters carry no meaning for matching.
-    text = "".join(
-        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
-        for ch in text
-        if unicodedata.category(ch) != "Cf"
-    )
+    text = strip_invisible(unicodedata.normalize("NFKC", text))
+    # Control characters and line/paragraph separators split words; format characters are gone above.
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
     text = text.casefold().translate(_UNSPLITTABLE_LETTERS)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
