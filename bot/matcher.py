@@ -30,7 +30,7 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Container, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
 
@@ -108,6 +108,16 @@ class _Intent:
     vocabulary: frozenset[str]
     answer_vocabulary: frozenset[str]
     phrasings: tuple[frozenset[str], ...]
+    # Filled in once word weights are known: each phrasing's total weight, and for each word
+    # the phrasings using it, so a question visits only the phrasings it shares a word with.
+    phrasing_weights: tuple[float, ...] = ()
+    phrasings_with: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def credit(self, token: str) -> float:
+        """How much a question word counts toward this intent: asked-about words fully, answer-only words less."""
+        if token in self.vocabulary:
+            return 1.0
+        return ANSWER_ONLY_CREDIT if token in self.answer_vocabulary else 0.0
 
 
 # Suffix, and what may have stood in its place: "placing" -> plac+e, "tried" -> tr+y.
@@ -194,6 +204,7 @@ class Matcher:
         self._weights = {token: math.log1p(count / len(ids)) for token, ids in self._postings.items()}
         self._unknown_word_weight = math.log1p(count / UNKNOWN_WORD_DF)
         self._unknown_number_weight = math.log1p(count / UNKNOWN_NUMBER_DF)
+        self._intents = {intent_id: self._with_phrasing_index(intent) for intent_id, intent in self._intents.items()}
         self._sorted_vocabulary = sorted(self._postings)
         # Spellings a misspelt or inflected word may be corrected to, and the token each means.
         self._spellings = {
@@ -230,6 +241,17 @@ class Matcher:
         answer_vocabulary = set(self._canonical(source_text)) - vocabulary
         self._intents[intent_id] = _Intent(
             intent_id, is_fact, frozenset(vocabulary), frozenset(answer_vocabulary), tuple(p for p in phrasings if p)
+        )
+
+    def _with_phrasing_index(self, intent: _Intent) -> _Intent:
+        phrasings_with: dict[str, list[int]] = defaultdict(list)
+        for index, phrasing in enumerate(intent.phrasings):
+            for token in phrasing:
+                phrasings_with[token].append(index)
+        return replace(
+            intent,
+            phrasing_weights=tuple(sum(self._weight(token) for token in phrasing) for phrasing in intent.phrasings),
+            phrasings_with={token: tuple(indexes) for token, indexes in phrasings_with.items()},
         )
 
     def _penalty(self, question_tokens: frozenset[str], intent: _Intent) -> float:
@@ -289,37 +311,33 @@ class Matcher:
             weight = self._unknown_number_weight if token[0].isdigit() else self._unknown_word_weight
         return min(weight, QUESTION_WORD_WEIGHT_CAP) if token in QUESTION_WORDS else weight
 
-    def _candidates(self, tokens: Iterable[str]) -> set[str]:
-        """Intents sharing a word with the question, found through its rarest words first.
-        A common word adds little to any score, so it widens the search only while the
-        candidates stay within budget (the first, rarest word fills it on its own if it must)."""
-        postings = sorted((self._postings[token] for token in tokens if token in self._postings), key=len)
-        candidates: set[str] = set()
-        for ids in postings:
-            if candidates and len(candidates) + len(ids) > CANDIDATE_BUDGET:
-                break
-            candidates.update(itertools.islice(ids, CANDIDATE_BUDGET))
-        return candidates
+    def _covered_weight(self, weights: dict[str, float]) -> dict[str, float]:
+        """The weight of the question each intent covers, for intents sharing a word with it.
+        Rarest words first; a common word adds little to any score, so it brings in new
+        candidates only while they stay within budget and otherwise adds to those found so far
+        (the rarest word brings in all of its intents on its own if it must)."""
+        covered: dict[str, float] = defaultdict(float)
+        for token in sorted((token for token in weights if token in self._postings), key=lambda t: len(self._postings[t])):
+            ids = self._postings[token]
+            if covered and len(covered) + len(ids) > CANDIDATE_BUDGET:
+                ids = list(covered)
+            for intent_id in ids:
+                credit = self._intents[intent_id].credit(token)
+                if credit:
+                    covered[intent_id] += weights[token] * credit
+        return covered
 
-    def _coverage(self, weights: dict[str, float], intent: _Intent) -> float:
-        covered = 0.0
-        for token, weight in weights.items():
-            if token in intent.vocabulary:
-                covered += weight
-            elif token in intent.answer_vocabulary:
-                covered += weight * ANSWER_ONLY_CREDIT
-        return covered / sum(weights.values())
-
-    def _similarity(self, weights: dict[str, float], intent: _Intent) -> float:
+    @staticmethod
+    def _similarity(weights: dict[str, float], question_weight: float, intent: _Intent) -> float:
         """Weighted Dice overlap with the intent's closest phrasing, 0 to 1."""
-        question_weight = sum(weights.values())
-        best = 0.0
-        for phrasing in intent.phrasings:
-            shared = sum(weights[token] for token in phrasing if token in weights)
-            if shared:
-                total = question_weight + sum(self._weight(token) for token in phrasing)
-                best = max(best, 2 * shared / total)
-        return best
+        shared: dict[int, float] = defaultdict(float)
+        for token, weight in weights.items():
+            for index in intent.phrasings_with.get(token, ()):
+                shared[index] += weight
+        return max(
+            (2 * weight / (question_weight + intent.phrasing_weights[index]) for index, weight in shared.items()),
+            default=0.0,
+        )
 
     def score(self, question: str) -> list[Scored]:
         """Every candidate intent with its score, best first."""
@@ -329,17 +347,16 @@ class Matcher:
         if not question_tokens:
             return []
         weights = {token: self._weight(token) for token in question_tokens}
-        coverages = {
-            intent_id: self._coverage(weights, self._intents[intent_id]) for intent_id in self._candidates(question_tokens)
-        }
+        question_weight = sum(weights.values())
         question_set = frozenset(question_tokens)
         shortlist = heapq.nlargest(
-            SIMILARITY_CANDIDATES, coverages.items(), key=lambda item: (item[1], -self._order[item[0]])
+            SIMILARITY_CANDIDATES, self._covered_weight(weights).items(), key=lambda item: (item[1], -self._order[item[0]])
         )
         scored = []
-        for intent_id, coverage in shortlist:
+        for intent_id, covered in shortlist:
             intent = self._intents[intent_id]
-            similarity = self._similarity(weights, intent)
+            coverage = covered / question_weight
+            similarity = self._similarity(weights, question_weight, intent)
             value = 100 * (COVERAGE_WEIGHT * coverage + SIMILARITY_WEIGHT * similarity)
             value *= self._penalty(question_set, intent)
             scored.append(Scored(intent_id, round(value, 1), intent.is_fact))
@@ -356,8 +373,8 @@ class Matcher:
         endings = [] if typed[-1:].isspace() else list(
             itertools.islice(_starting_with(self._sorted_vocabulary, tokens[-1]), PREFIX_EXPANSIONS)
         )
-        candidates = self._candidates([*tokens, *endings])
         ending_weights = {word: self._weight(word) for word in endings}
+        candidates = self._covered_weight({**weights, **ending_weights})
 
         def closeness(intent_id: str) -> float:
             vocabulary = self._intents[intent_id].vocabulary
