@@ -49,8 +49,10 @@ ANSWER_ONLY_CREDIT = 0.75
 UNKNOWN_WORD_DF = 6.0
 # An unknown number (another year, distance or time) is decisive: it counts as the rarest word there is.
 UNKNOWN_NUMBER_DF = 1.0
-# Question words steer between facts but must never outweigh a word about the subject.
+# Question words, and "summary" (the tl;dr asked for), say what kind of answer is wanted: they steer
+# between facts but must never outweigh a word about the subject ("tldr of his insta post").
 QUESTION_WORD_WEIGHT_CAP = 1.5
+ANSWER_KIND_WORDS = QUESTION_WORDS | {"summary"}
 # Two words are read as one when they share a prefix this long, covering this share of the shorter one.
 MIN_SHARED_STEM = 5
 MIN_STEM_SHARE = 0.7
@@ -309,7 +311,7 @@ class Matcher:
         weight = self._weights.get(token)
         if weight is None:
             weight = self._unknown_number_weight if token[0].isdigit() else self._unknown_word_weight
-        return min(weight, QUESTION_WORD_WEIGHT_CAP) if token in QUESTION_WORDS else weight
+        return min(weight, QUESTION_WORD_WEIGHT_CAP) if token in ANSWER_KIND_WORDS else weight
 
     def _covered_weight(self, weights: dict[str, float]) -> dict[str, float]:
         """The weight of the question each intent covers, for intents sharing a word with it.

@@ -63,10 +63,10 @@ STOPWORDS = frozenset({
     "idk", "nah", "yeah", "yep", "yea", "ya", "yall", "sooo", "soo", "wait", "hmm", "anyone", "anybody", "someone",
     "somebody", "guys", "folks", "chat", "sorry", "exact", "tho", "though", "remind", "forgot", "forget", "need",
     "real", "quickly", "lemme", "let", "us",
-    "w", "tldr", "tl", "dr", "recap", "gist", "eli5",
+    "w", "eli5",
     # how an exam or a reader asks, rather than what it asks about
     "identify", "passage", "author", "writer", "reporter", "stated", "state", "states", "stating", "explain",
-    "briefly", "summarise", "summarize", "summary", "list", "mention", "mentioned", "mentions", "refer",
+    "briefly", "list", "mention", "mentioned", "mentions", "refer",
     "referred", "refers", "reference", "indicate", "indicates", "indicated", "suggest", "suggests", "report",
     "reports", "reported", "specify", "specific", "specifically", "provide", "provided", "support", "evidence",
     "answer", "true", "false", "correct", "paragraph", "sentence", "line", "word", "words",
