@@ -69,8 +69,9 @@ OTHER_QUESTION_WORD_PENALTY = 0.85
 # unknown, to answer all the same (down to CLEAR_LEAD_THRESHOLD).
 CLEAR_LEAD_OVER_FACTS = 5.0
 CLEAR_LEAD_OVER_UNKNOWNS = 10.0
-# "and", "plus", "+", "n", ";" join the parts of a question that asks several things; "&" joins names ("Mol & Sørum").
-_CONJUNCTION = re.compile(r"\s+(?:and|plus|n)\s+|\s*[;+]\s*", re.IGNORECASE)
+# "and", "plus", "+", "n", ";", ", also" and a question mark with more after it join the parts of a
+# question that asks several things; "&" joins names ("Mol & Sørum").
+_CONJUNCTION = re.compile(r"\s+(?:and|plus|n)\s+|\s*[;+]\s*|[,.!?]\s*also\s+|\?+\s+(?=\S)", re.IGNORECASE)
 MAX_PARTS = 4
 _QUESTION_START = re.compile(rf"(?:{'|'.join(sorted(QUESTION_WORDS | AUXILIARIES))})\b", re.IGNORECASE)
 MEASURE_WORDS = frozenset({"time", "date", "age", "old", "many", "much", "long", "tall", "far", "fast", "often"})
