@@ -26,6 +26,7 @@ import bisect
 import heapq
 import itertools
 import math
+import operator
 import os
 import re
 from collections import defaultdict
@@ -199,10 +200,13 @@ class Matcher:
         )
 
         self._order = {intent_id: index for index, intent_id in enumerate(self._intents)}
+        # For each word, the intents using it and how much it counts toward each (two shared floats).
         self._postings: dict[str, list[str]] = defaultdict(list)
+        self._credits: dict[str, list[float]] = defaultdict(list)
         for intent in self._intents.values():
             for token in intent.vocabulary | intent.answer_vocabulary:
                 self._postings[token].append(intent.id)
+                self._credits[token].append(intent.credit(token))
         count = max(len(self._intents), 1)
         self._weights = {token: math.log1p(count / len(ids)) for token, ids in self._postings.items()}
         self._unknown_word_weight = math.log1p(count / UNKNOWN_WORD_DF)
@@ -321,13 +325,18 @@ class Matcher:
         (the rarest word brings in all of its intents on its own if it must)."""
         covered: dict[str, float] = defaultdict(float)
         for token in sorted((token for token in weights if token in self._postings), key=lambda t: len(self._postings[t])):
-            ids = self._postings[token]
+            ids, weight = self._postings[token], weights[token]
             if covered and len(covered) + len(ids) > CANDIDATE_BUDGET:
-                ids = list(covered)
-            for intent_id in ids:
-                credit = self._intents[intent_id].credit(token)
-                if credit:
-                    covered[intent_id] += weights[token] * credit
+                intents = self._intents
+                for intent_id in covered:
+                    intent = intents[intent_id]  # credit() inlined: this loop runs up to budget times per word
+                    if token in intent.vocabulary:
+                        covered[intent_id] += weight
+                    elif token in intent.answer_vocabulary:
+                        covered[intent_id] += weight * ANSWER_ONLY_CREDIT
+            else:
+                for intent_id, credit in zip(ids, self._credits[token], strict=True):
+                    covered[intent_id] += weight * credit
         return covered
 
     @staticmethod
@@ -352,9 +361,8 @@ class Matcher:
         weights = {token: self._weight(token) for token in question_tokens}
         question_weight = sum(weights.values())
         question_set = frozenset(question_tokens)
-        shortlist = heapq.nlargest(
-            SIMILARITY_CANDIDATES, self._covered_weight(weights).items(), key=lambda item: (item[1], -self._order[item[0]])
-        )
+        # nlargest keeps the first of equal items, and intents are covered in a fixed order: no hash order.
+        shortlist = heapq.nlargest(SIMILARITY_CANDIDATES, self._covered_weight(weights).items(), key=operator.itemgetter(1))
         scored = []
         for intent_id, covered in shortlist:
             intent = self._intents[intent_id]

@@ -6,6 +6,7 @@ Both sides of a comparison go through the same functions, so "Sørum", "sorum" a
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -36,6 +37,10 @@ _DISCORD_TOKENS = re.compile(
 # Quote (">"), heading ("#") and list markers at the start of a line.
 _LINE_MARKERS = re.compile(r"^[ \t]*(?:>>>|>|#{1,3}|[-*]|-#)[ \t]+", re.MULTILINE)
 # Keeps race times such as 13:13.66 whole; everything else that is not a letter or digit splits words.
+_DIGIT = re.compile(r"\d")
+# Distinct words remembered by the word-level caches below: far more than a fact base's vocabulary,
+# and a bound, so questions full of made-up words cannot grow memory.
+DICTIONARY_FORMS_CACHED = 1 << 16
 _TOKEN = re.compile(r"\d+(?::\d+)+(?:\.\d+)?|\d+(?:\.\d+)?|[^\W\d_]+")
 
 STOPWORDS = frozenset({
@@ -134,6 +139,8 @@ def phrasing_key(text: str) -> str:
 
 
 def _canonical_numbers(text: str) -> str:
+    if not _DIGIT.search(text):  # most words of most texts: nothing to rewrite, five searches saved
+        return text
     text = _THOUSANDS_SEPARATOR.sub("", text)
     text = _KILO_DISTANCE.sub(lambda m: f"{float(m.group(1)) * 1000:g} ", text)
     text = _METRE_UNIT.sub(r"\1 ", text)
@@ -146,6 +153,7 @@ def _ordinal_word(match: re.Match[str]) -> str:
     return _ORDINAL_WORDS.get(int(number), number)
 
 
+@functools.lru_cache(maxsize=DICTIONARY_FORMS_CACHED)
 def _stem(token: str) -> str:
     """A deliberately light plural stemmer: enough for medals/medal, images/image."""
     if len(token) > 4 and token.endswith("ies"):
@@ -221,6 +229,8 @@ class SynonymTable:
         translations.pop((), None)
         self._phrases = _PhraseRewriter(phrases)
         self._translations = _PhraseRewriter(translations)
+        # Words repeat across a fact base's texts: each distinct word is looked up once.
+        self._dictionary_form = functools.lru_cache(maxsize=DICTIONARY_FORMS_CACHED)(self._uncached_dictionary_form)
 
     def single_words(self) -> dict[str, str]:
         """One-word variants and the canonical token each stands for."""
@@ -230,7 +240,7 @@ class SynonymTable:
         english = self._translations.rewrite([self._dictionary_form(token) for token in tokens])
         return self._phrases.rewrite(english)
 
-    def _dictionary_form(self, token: str) -> str:
+    def _uncached_dictionary_form(self, token: str) -> str:
         """A foreign word with a definite or plural ending the table lacks, in the form it has:
         "hovedfokuset" -> hovedfokus, "sølvvinneren" -> sølvvinner. English words are left alone
         unless the shortened form is a translated word."""
