@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import re
 import sqlite3
 import sys
 import time
@@ -154,6 +155,37 @@ def command_check(args: argparse.Namespace) -> int:
         f"{directory}: OK: {len(knowledge.facts)} facts, {knowledge.question_count} questions, "
         f"{knowledge.quote_count} quotes (all verbatim in {knowledge.meta.file}), "
         f"{len(knowledge.out_of_scope)} out-of-scope entries"
+        + (f"; {knowledge.drafted_count} drafted entries not reviewed yet" if knowledge.drafted_count else "")
+    )
+    return EXIT_OK
+
+
+_ARTICLE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+def _article_id(text: str) -> str:
+    if not _ARTICLE_ID.match(text):
+        raise argparse.ArgumentTypeError("use lower-case letters, digits, - and _ (at most 64), e.g. paris-5000m")
+    return text
+
+
+def command_new(args: argparse.Namespace) -> int:
+    from bot.drafting import DraftError, write_draft  # only this command needs the text tools
+
+    directory = _settings().knowledge_dir / args.id
+    try:
+        summary = write_draft(Path(args.article), directory, source=args.source, url=args.url)
+    except DraftError as error:
+        print(f"factbot: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        load_knowledge(directory)
+    except KnowledgeError as error:  # a draft that fails the checks is a bug here, never the user's
+        print(f"factbot: the draft in {directory} does not pass its own checks:\n{error}", file=sys.stderr)
+        return EXIT_INVALID
+    print(
+        f"Drafted {directory}: {summary.facts} facts, {summary.questions} questions, {summary.unknowns} known unknowns, "
+        f"all marked drafted. Try it: KNOWLEDGE_DIR={directory} factbot chat; review facts.yaml, then `factbot check {directory}`."
     )
     return EXIT_OK
 
@@ -313,6 +345,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("directory", nargs="?", help="folder to check (default: KNOWLEDGE_DIR)")
     check.set_defaults(handler=command_check)
 
+    new = commands.add_parser("new", help="draft a fact base for a new article into KNOWLEDGE_DIR/ID")
+    new.add_argument("article", help="the article as a UTF-8 text file (copied byte for byte)")
+    new.add_argument("--id", required=True, type=_article_id, help="the article's id: lower-case letters, digits, - and _")
+    new.add_argument("--source", help="who published it (written to article.yaml)")
+    new.add_argument("--url", help="where it was published (written to article.yaml)")
+    new.set_defaults(handler=command_new)
     evaluation = commands.add_parser("eval", help="score a labelled question set (JSONL)")
     evaluation.add_argument(
         "file", help='JSONL file, one {"q": ..., "fact": id or null} or blind {"q": ..., "expect_any": [...]} per line'

@@ -124,6 +124,8 @@ class Knowledge:
     translations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     foreign_filler: tuple[str, ...] = ()
     contrasts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Entries `factbot new` drafted that no moderator has reviewed yet.
+    drafted_count: int = 0
 
     @property
     def question_count(self) -> int:
@@ -400,4 +402,5 @@ def load_knowledge(directory: Path | str, overrides: Mapping[str, str] | None = 
         translations=MappingProxyType(translations),
         foreign_filler=tuple(word for language in languages for word in language.filler),
         contrasts=MappingProxyType({name: tuple(words) for name, words in (contrasts_file.contrasts if contrasts_file else {}).items()}),
+        drafted_count=sum(spec.drafted for spec in [*fact_specs, *oos_specs]),
     )

@@ -318,14 +318,16 @@ class Matcher:
             weight = self._unknown_number_weight if token[0].isdigit() else self._unknown_word_weight
         return min(weight, QUESTION_WORD_WEIGHT_CAP) if token in ANSWER_KIND_WORDS else weight
 
-    def _covered_weight(self, weights: dict[str, float]) -> dict[str, float]:
+    def _covered_weight(self, weights: dict[str, float], *, first_word_cap: int | None = None) -> dict[str, float]:
         """The weight of the question each intent covers, for intents sharing a word with it.
         Rarest words first; a common word adds little to any score, so it brings in new
         candidates only while they stay within budget and otherwise adds to those found so far
-        (the rarest word brings in all of its intents on its own if it must)."""
+        (the rarest word brings in all of its intents on its own, or the first ``first_word_cap``)."""
         covered: dict[str, float] = defaultdict(float)
         for token in sorted((token for token in weights if token in self._postings), key=lambda t: len(self._postings[t])):
             ids, weight = self._postings[token], weights[token]
+            if not covered and first_word_cap is not None and len(ids) > first_word_cap:
+                ids = ids[:first_word_cap]
             if covered and len(covered) + len(ids) > CANDIDATE_BUDGET:
                 intents = self._intents
                 for intent_id in covered:
@@ -335,7 +337,7 @@ class Matcher:
                     elif token in intent.answer_vocabulary:
                         covered[intent_id] += weight * ANSWER_ONLY_CREDIT
             else:
-                for intent_id, credit in zip(ids, self._credits[token], strict=True):
+                for intent_id, credit in zip(ids, self._credits[token], strict=False):  # ids may be capped
                     covered[intent_id] += weight * credit
         return covered
 
@@ -384,16 +386,21 @@ class Matcher:
         endings = [] if typed[-1:].isspace() else list(
             itertools.islice(_starting_with(self._sorted_vocabulary, tokens[-1]), PREFIX_EXPANSIONS)
         )
-        ending_weights = {word: self._weight(word) for word in endings}
-        candidates = self._covered_weight({**weights, **ending_weights})
-
-        def closeness(intent_id: str) -> float:
-            vocabulary = self._intents[intent_id].vocabulary
-            shared = sum(weight for token, weight in weights.items() if token in vocabulary)
-            return shared + max((w for word, w in ending_weights.items() if word in vocabulary), default=0.0)
-
-        facts = (intent_id for intent_id in candidates if self._intents[intent_id].is_fact)
-        return heapq.nlargest(limit, facts, key=lambda intent_id: (closeness(intent_id), -self._order[intent_id]))
+        # Autocomplete runs on every keystroke: a word every fact shares brings in only the first
+        # budget's worth of them (a full question is matched without that cap).
+        closeness = self._covered_weight(weights, first_word_cap=CANDIDATE_BUDGET)
+        # The unfinished word may become any of its completions: the best one counts, for the
+        # candidates found so far, or as the only clue while nothing else has been typed.
+        completed: dict[str, float] = {}
+        for word in endings:
+            weight = self._weight(word)
+            for intent_id in itertools.islice(self._postings[word], CANDIDATE_BUDGET):
+                if (not closeness or intent_id in closeness) and weight > completed.get(intent_id, 0.0):
+                    completed[intent_id] = weight
+        for intent_id, weight in completed.items():
+            closeness[intent_id] += weight
+        facts = [intent_id for intent_id in closeness if self._intents[intent_id].is_fact]
+        return heapq.nlargest(limit, facts, key=closeness.__getitem__)
 
     def match(self, question: str) -> MatchResult:
         whole = self._match_one(question)

@@ -38,6 +38,8 @@ class FactSpec(Schema):
     questions: list[NonBlank] = Field(min_length=1)
     keywords: list[NonBlank] = []
     entities: list[NonBlank] = []
+    # Written by `factbot new`, not yet reviewed by a moderator.
+    drafted: bool = False
 
     @field_validator("answer")
     @classmethod
@@ -54,6 +56,7 @@ class OutOfScopeSpec(Schema):
     topic: NonBlank
     reply: NonBlank
     questions: list[NonBlank] = Field(min_length=1)
+    drafted: bool = False
 
 
 class SynonymsFile(Schema):

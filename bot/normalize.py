@@ -153,9 +153,14 @@ def _ordinal_word(match: re.Match[str]) -> str:
     return _ORDINAL_WORDS.get(int(number), number)
 
 
+_NOT_PLURALS = frozenset({"news", "series", "species", "means"})
+
+
 @functools.lru_cache(maxsize=DICTIONARY_FORMS_CACHED)
 def _stem(token: str) -> str:
     """A deliberately light plural stemmer: enough for medals/medal, images/image."""
+    if token in STOPWORDS or token in _NOT_PLURALS:  # "does" is not the plural of "doe"
+        return token
     if len(token) > 4 and token.endswith("ies"):
         return token[:-3] + "y"
     if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):

@@ -1,0 +1,368 @@
+"""A first fact base for a new article: ``factbot new ARTICLE.txt --id ID``.
+
+One fact per claim the article makes (a sentence, or each clause of one joined by semicolons),
+quoted verbatim;
+its phrasings built from the claim's names, numbers, dates and words; generic known unknowns
+for what news articles usually leave out, filled in with the article's own names. Every entry
+is marked ``drafted: true`` until a moderator reviews it; ``factbot check`` counts those left.
+The draft is a starting point that already answers; ``/unanswered`` and ``/teach`` polish it.
+
+Offline and light: sentences by pysbd (rule-based), word forms by lemminflect (its data ships in
+the package), names and numbers by the patterns below, common words by the spelling dictionary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pysbd
+import yaml
+from lemminflect import getAllInflections, getAllLemmas
+
+from bot.normalize import STOPWORDS, fold
+from bot.spelling import english_words
+
+# A claim shorter than this many words is a heading or a fragment, not something to ask about.
+MIN_CLAIM_WORDS = 4
+# A first line without end punctuation and at most this many words is the article's title.
+MAX_TITLE_WORDS = 16
+# Phrasings drafted from a claim's leading words: enough to find it, few enough to stay specific.
+KEYWORD_PHRASE_WORDS = 8
+
+_NAME = re.compile(
+    r"\b(?:[A-Z][\w’'.\-]*[\w’'])(?:\s+(?:of|de|la|van|von|der|du|&|and)\s+[A-Z][\w’'.\-]*[\w’']|\s+[A-Z][\w’'.\-]*[\w’']|\s+[A-Z]\.)*"
+)
+_NUMBER = re.compile(
+    r"(?P<money>[$€£]\s?)?(?P<value>\d[\d,]*(?:\.\d+)?)(?:\s?(?P<scale>%|percent|per cent|billion|million|thousand|bn|m\b))?"
+    r"(?P<noun>(?:\s+[a-z][a-z\-]+){0,2})"
+)
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_DATE_WORDS = re.compile(
+    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|"
+    r"August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|yesterday|today|"
+    r"tonight|this morning|last week|next week(?:end)?)\b"
+)
+_BYLINE = re.compile(r"^By\s+[A-Z]")
+_WORD = re.compile(r"[^\W\d_][\w’'\-]*")
+# Words in a name that make it an organisation, place or thing rather than a person.
+_NOT_A_PERSON = frozenset({
+    "party", "university", "telescope", "journal", "officer", "office", "league", "government", "parliament",
+    "inc", "corp", "corporation", "company", "group", "team", "games", "olympics", "system", "station", "city",
+    "street", "county", "state", "states", "council", "ministry", "department", "agency", "bank", "news",
+    "times", "post", "reuters", "press", "club", "association", "union", "institute", "college", "school",
+    "hospital", "court", "house", "senate", "congress", "committee", "windows", "vista", "poll",
+    "financial", "media", "space", "nuclei", "first", "new", "zealand", "the",
+})
+_WEAK_NOUNS = frozenset({"of", "the", "a", "an", "and", "or", "to", "in", "on", "at", "for", "from", "by", "with", "per"})
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One thing the article says, with what a question about it would mention."""
+
+    quote: str
+    names: tuple[str, ...]
+    people: tuple[str, ...]
+    counts: tuple[tuple[str, str, str], ...]  # (kind: count/money/percent, number, noun after it)
+    dated: bool
+    words: tuple[str, ...]  # content words in reading order
+    byline: bool = False
+
+
+@dataclass
+class Draft:
+    title: str | None
+    claims: list[Claim] = field(default_factory=list)
+
+
+def _content_words(text: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for word in _WORD.findall(text):
+        folded = fold(word).strip("'’-")
+        if len(folded) > 1 and folded not in STOPWORDS and folded not in _WEAK_NOUNS:
+            seen.setdefault(folded, None)
+    return list(seen)
+
+
+def _is_common_word(word: str) -> bool:
+    return fold(word) in english_words()
+
+
+def _names(sentence: str) -> list[str]:
+    """Capitalised word runs, without a sentence's first word when that is just a common word."""
+    found: dict[str, None] = {}
+    for match in _NAME.finditer(sentence):
+        name = match.group().strip(" .")
+        words = name.split()
+        at_start = not sentence[: match.start()].strip(" \"“‘'(")
+        if at_start and _is_common_word(words[0]):
+            words = words[1:]
+        while words and words[0].lower() in {"the", "a", "an", "and", "of"}:
+            words = words[1:]
+        if not words:
+            continue
+        found.setdefault(" ".join(words), None)
+    return list(found)
+
+
+_TITLES = r"(?:Mr|Mrs|Ms|Dr|Prof|Professor|President|Prime Minister|Minister|Mayor|Senator|Governor|leader|chief|CEO|coach|captain|By)"
+
+
+def _is_person(name: str, text: str) -> bool:
+    """A name of two to four words that the article treats as a person's: with a title before it,
+    "said" after it, or its last word alone elsewhere ("Mayor Lena Dahl … Dahl said")."""
+    words = name.split()
+    if not 2 <= len(words) <= 4 or name.isupper() or any(fold(word).strip(".") in _NOT_A_PERSON for word in words):
+        return False
+    surname = re.escape(words[-1])
+    mentioned_alone = len(re.findall(rf"\b{surname}\b", text)) > text.count(name)
+    titled = re.search(rf"{_TITLES}\.?\s+{re.escape(name)}", text) is not None
+    speaking = re.search(rf"{re.escape(name)},?\s+(?:said|says|stated|told|wrote)", text) is not None
+    return mentioned_alone or titled or speaking
+
+
+def _counts(sentence: str) -> list[tuple[str, str, str]]:
+    counts = []
+    for match in _NUMBER.finditer(sentence):
+        value = match["value"]
+        if _YEAR.fullmatch(value):
+            continue
+        scale = (match["scale"] or "").strip()
+        kind = "money" if match["money"] else "percent" if scale in {"%", "percent", "per cent"} else "count"
+        noun_words = [word for word in (match["noun"] or "").split() if word not in _WEAK_NOUNS]
+        counts.append((kind, f"{match['money'] or ''}{value}{(' ' + scale) if scale else ''}", " ".join(noun_words)))
+    return counts
+
+
+def _spans(text: str) -> Iterator[str]:
+    """The article's sentences, cut at semicolons joining two claims: each a verbatim span."""
+    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    for line in text.splitlines():
+        for span in segmenter.segment(line) if line.strip() else ():
+            sentence = span.sent.strip()
+            clauses = [clause.strip() for clause in sentence.split(";")]
+            if len(clauses) > 1 and all(len(clause.split()) >= MIN_CLAIM_WORDS for clause in clauses):
+                yield from clauses
+            elif sentence:
+                yield sentence
+
+
+def _title(text: str) -> str | None:
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if first and len(first.split()) <= MAX_TITLE_WORDS and not first.endswith((".", "!", "?", ":", "”", '"')):
+        return first
+    return None
+
+
+def read_claims(text: str) -> Draft:
+    title = _title(text)
+    draft = Draft(title)
+    for sentence in _spans(text):
+        if sentence == title or len(sentence.split()) < MIN_CLAIM_WORDS and not _BYLINE.match(sentence):
+            continue
+        names = _names(sentence)
+        draft.claims.append(Claim(
+            quote=sentence,
+            names=tuple(names),
+            people=tuple(name for name in names if _is_person(name, text)),
+            counts=tuple(_counts(sentence)),
+            dated=bool(_YEAR.search(sentence) or _DATE_WORDS.search(sentence)),
+            words=tuple(_content_words(sentence)),
+            byline=bool(_BYLINE.match(sentence)),
+        ))
+    return draft
+
+
+def _word_forms(word: str) -> set[str]:
+    """The word with its lemma and that lemma's inflections: "rose" -> rise, rises, risen, rising."""
+    forms = {word}
+    for lemmas in getAllLemmas(word).values():
+        for lemma in lemmas:
+            forms.add(lemma)
+            for inflected in getAllInflections(lemma).values():
+                forms.update(inflected)
+    return {form.lower() for form in forms if form.isalpha()}
+
+
+def _phrasings(claim: Claim) -> list[str]:
+    """Questions a reader might ask that this claim answers, from its own names, numbers and words."""
+    keywords = [word for word in claim.words if fold(word) not in {fold(n) for name in claim.names for n in name.split()}]
+    lead = " ".join(claim.words[:KEYWORD_PHRASE_WORDS])
+    questions = [lead, f"what does the article say about {' '.join(keywords[:4]) or lead}"]
+    if claim.byline:
+        questions += ["who wrote the article", "who is the author", "author", "who is the reporter"]
+    for name in claim.names:
+        questions += [name, f"what about {name}"]
+    for person in claim.people:
+        questions += [f"who is {person}", f"what did {person} say", f"what did {person} do"]
+    if claim.people:
+        questions.append(f"who {' '.join(keywords[:4])}")
+    for kind, number, noun in claim.counts:
+        subject = noun or " ".join(keywords[:2])
+        if kind == "money":
+            questions += [f"how much {subject}", f"how much money {' '.join(keywords[:3])}"]
+        elif kind == "percent":
+            questions += [f"by how much {' '.join(keywords[:3])}", f"what percent {subject}"]
+        else:
+            questions += [f"how many {subject}", f"what number {subject}"]
+        questions.append(f"{subject} {number}".strip())
+    if claim.dated:
+        questions += [f"when {' '.join(keywords[:4])}", f"what date {' '.join(keywords[:3])}"]
+    return [question for question in questions if question.strip()]
+
+
+def _topic(claim: Claim) -> str:
+    words = claim.names[:1] or claim.words[:3]
+    return " ".join(words)[:60].strip().capitalize() or "The article"
+
+
+def _slug(claim: Claim, used: set[str]) -> str:
+    base = "_".join(re.sub(r"[^a-z0-9]+", "_", fold(word)).strip("_") for word in claim.words[:4]) or "claim"
+    base = re.sub(r"^[^a-z0-9]+", "", base)[:48] or "claim"
+    slug, number = base, 2
+    while slug in used:
+        slug, number = f"{base}_{number}", number + 1
+    used.add(slug)
+    return slug
+
+
+@dataclass(frozen=True)
+class _Unknown:
+    """Something news articles usually leave out. ``telltales``: the words of it an article that
+    does cover it would use; a question asking with one the article uses is left out, so that
+    "how much does he earn" never catches what an article about earnings says."""
+
+    id: str
+    topic: str
+    reply: str
+    telltales: frozenset[str]
+    about_people: tuple[str, ...] = ()  # "{}" is each person's name
+    about_names: tuple[str, ...] = ()  # "{}" is each other name (organisations, places)
+    general: tuple[str, ...] = ()
+
+
+_UNKNOWNS = (
+    _Unknown("ages", "Ages", "The article doesn't give anyone's age.", frozenset({"age", "aged", "born", "birthday"}),
+             ("how old is {}", "what is {}'s age"), (), ("how old is he", "what age is she", "when was he born")),
+    _Unknown("personal_lives", "Personal lives", "The article doesn't say anything about the private lives of the people in it.",
+             frozenset({"married", "wife", "husband", "kids", "children", "family", "live", "lives"}),
+             ("is {} married", "where does {} live"), (), ("does he have kids", "who is his wife", "where does she live")),
+    _Unknown("money_and_pay", "Pay and salaries", "The article doesn't say what anyone earns.",
+             frozenset({"salary", "earn", "earns", "paid", "pay", "worth", "income"}),
+             ("what is {}'s salary", "how much does {} earn"), (), ("how much does he earn", "what is her net worth")),
+    _Unknown("history", "History and founding", "The article doesn't go into the history of the organisations and places it names.",
+             frozenset({"founded", "history", "established", "started", "built"}),
+             (), ("when was {} founded", "who founded {}"), ("how long has it existed", "who started it")),
+    _Unknown("opinions", "Opinions and reactions", "The article doesn't report reactions beyond what it quotes.",
+             frozenset({"critic", "critics", "expert", "experts", "react", "reaction", "fans", "angry", "public"}),
+             ("what do critics say about {}",), (),
+             ("what do critics say", "what did experts think", "how did the public react", "what do fans think about it")),
+    _Unknown("what_next", "What happens later", "The article doesn't say what happened after it was written.",
+             frozenset({"update", "latest", "afterwards", "later"}),
+             ("what is {} doing now",), (), ("what happened after", "is there an update", "how did it end up", "what is the latest news")),
+    _Unknown("weather_and_setting", "Weather", "The article doesn't describe the weather.",
+             frozenset({"weather", "rain", "raining", "hot", "cold", "sunny", "wind"}),
+             (), (), ("what was the weather like", "was it raining", "how hot was it")),
+    _Unknown("media", "Pictures, video and links", "The article has no video or links to more.",
+             frozenset({"video", "watch", "photo", "photos", "picture", "link", "links"}),
+             (), (), ("is there a video", "where can i watch it", "link to the full report", "are there photos")),
+)
+# Names a known unknown asks about: enough to cover the article's main people and places.
+MAX_NAMES_ASKED_ABOUT = 8
+
+
+def _unknowns(draft: Draft) -> list[dict[str, object]]:
+    """Known unknowns for what news articles usually leave out, asked about the article's own names."""
+    people = list(dict.fromkeys(person for claim in draft.claims for person in claim.people))[:MAX_NAMES_ASKED_ABOUT]
+    others = list(dict.fromkeys(
+        name for claim in draft.claims for name in claim.names if name not in people and len(name) > 2
+    ))[:MAX_NAMES_ASKED_ABOUT]
+    said = {form for claim in draft.claims for word in claim.words for form in _word_forms(word)}
+    entries = []
+    for unknown in _UNKNOWNS:
+        questions = [
+            *(template.format(person) for template in unknown.about_people for person in people),
+            *(template.format(name) for template in unknown.about_names for name in others),
+            *unknown.general,
+        ]
+        covered = {word for word in unknown.telltales if _word_forms(word) & said}
+        questions = [question for question in questions if not covered & set(_content_words(question))]
+        if questions:
+            entries.append({"id": unknown.id, "topic": unknown.topic, "reply": unknown.reply,
+                            "questions": questions, "drafted": True})
+    return entries
+
+
+def _fact_entries(draft: Draft) -> list[dict[str, object]]:
+    used_ids: set[str] = set()
+    used_questions: set[str] = set()
+    facts = []
+    for claim in draft.claims:
+        questions = []
+        for question in _phrasings(claim):
+            key = " ".join(fold(question).split())
+            if key not in used_questions:  # a phrasing may belong to one fact only
+                used_questions.add(key)
+                questions.append(question)
+        if not questions:
+            continue
+        keywords = sorted({form for word in claim.words for form in _word_forms(word)} - set(claim.words))
+        facts.append({
+            "id": _slug(claim, used_ids),
+            "topic": _topic(claim),
+            "answer": claim.quote,
+            "quotes": [claim.quote],
+            "questions": questions,
+            "keywords": keywords,
+            "entities": list(claim.names),
+            "drafted": True,
+        })
+    return facts
+
+
+@dataclass(frozen=True)
+class DraftSummary:
+    directory: Path
+    facts: int
+    questions: int
+    unknowns: int
+
+
+class DraftError(Exception):
+    """The article can't be drafted: missing, not text, empty, or the folder already exists."""
+
+
+def write_draft(article_file: Path, directory: Path, *, source: str | None = None, url: str | None = None) -> DraftSummary:
+    """Create ``directory`` with the article copied byte for byte, article.yaml and a draft fact base."""
+    try:
+        raw = article_file.read_bytes()
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise DraftError(f"cannot read {article_file} as UTF-8 text: {error}") from error
+    if directory.exists():
+        raise DraftError(f"{directory} already exists; choose another --id or remove it")
+    draft = read_claims(text)
+    facts = _fact_entries(draft)
+    if not facts:
+        raise DraftError(f"{article_file} has no sentences to draft facts from")
+    unknowns = _unknowns(draft)
+    meta: dict[str, str] = {"file": "article.txt", "title": draft.title or article_file.stem, "language": "en"}
+    if source:
+        meta["source"] = source
+    if url:
+        meta["url"] = url
+    directory.mkdir(parents=True)
+    (directory / "article.txt").write_bytes(raw)
+    _write_yaml(directory / "article.yaml", meta)
+    header = "# Drafted by `factbot new`: review each entry, then remove its `drafted: true`.\n"
+    _write_yaml(directory / "facts.yaml", {"facts": facts}, header)
+    _write_yaml(directory / "out_of_scope.yaml", {"out_of_scope": unknowns}, header)
+    return DraftSummary(directory, len(facts), sum(len(fact["questions"]) for fact in facts), len(unknowns))
+
+
+def _write_yaml(path: Path, document: object, header: str = "") -> None:
+    text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=120)
+    path.write_text(header + text, encoding="utf-8")

@@ -1,0 +1,114 @@
+"""`factbot new`: a draft fact base that passes its own checks and already answers.
+
+The fixture is a short article written for these tests (tests/data/articles/), so nothing here
+is tuned to the articles the drafts are measured on (README, "Drafting a new article")."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.answers import FactBot
+from bot.drafting import DraftError, read_claims, write_draft
+from bot.knowledge import load_knowledge
+from bot.settings import Settings
+
+ARTICLE = Path(__file__).parent / "data" / "articles" / "harbour_bridge.txt"
+
+
+@pytest.fixture()
+def drafted(tmp_path: Path) -> Path:
+    directory = tmp_path / "knowledge" / "harbour-bridge"
+    write_draft(ARTICLE, directory, source="City Desk")
+    return directory
+
+
+def test_the_article_is_copied_byte_for_byte_and_its_title_read(drafted: Path) -> None:
+    assert (drafted / "article.txt").read_bytes() == ARTICLE.read_bytes()
+    meta = yaml.safe_load((drafted / "article.yaml").read_text(encoding="utf-8"))
+    assert meta["title"] == "Harbour Bridge Reopens After Two-Year Repair"
+    assert meta["source"] == "City Desk"
+    assert "url" not in meta  # never invented
+
+
+def test_every_claim_is_a_verbatim_quote_and_every_entry_is_marked_drafted(drafted: Path) -> None:
+    knowledge = load_knowledge(drafted)
+    article = ARTICLE.read_text(encoding="utf-8")
+    assert len(knowledge.facts) >= 5
+    assert all(quote.text in article for fact in knowledge.facts.values() for quote in fact.quotes)
+    assert knowledge.drafted_count == len(knowledge.facts) + len(knowledge.out_of_scope)
+
+
+def test_a_long_sentence_is_split_at_its_semicolon_into_two_facts() -> None:
+    quotes = [claim.quote for claim in read_claims(ARTICLE.read_text(encoding="utf-8")).claims]
+    assert "Engineers replaced 1,200 steel cables" in quotes
+    assert "the old ones had corroded in the salt air and could no longer carry heavy lorries." in quotes
+
+
+def test_people_numbers_and_dates_become_questions(drafted: Path) -> None:
+    bot = FactBot(load_knowledge(drafted), Settings(_env_file=None))
+    cases = {
+        "how much did the repair cost": "$48 million",
+        "who is Lena Dahl": "Lena Dahl",
+        "how many steel cables were replaced": "1,200",
+        "who wrote this article": "Ada Berg",
+        "how many vehicles a day": "40,000",
+    }
+    for question, expected in cases.items():
+        reply = bot.ask(question)
+        assert reply.fact is not None, question
+        assert expected in reply.text, (question, reply.text)
+
+
+def test_known_unknowns_use_the_articles_names_and_never_what_it_says(drafted: Path) -> None:
+    bot = FactBot(load_knowledge(drafted), Settings(_env_file=None))
+    assert bot.ask("how old is Lena Dahl").fact is None
+    questions = [q for entry in load_knowledge(drafted).out_of_scope.values() for q in entry.questions]
+    assert "how old is Lena Dahl" in questions
+    assert not any("cost" in question for question in questions)  # the article gives the cost
+
+
+def test_check_reports_the_drafted_entries_not_reviewed_yet(drafted: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "check", str(drafted)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "drafted entries not reviewed yet" in result.stdout
+
+
+def test_new_from_the_command_line_then_ask(tmp_path: Path) -> None:
+    env = {"KNOWLEDGE_DIR": str(tmp_path / "articles"), "DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
+    made = subprocess.run(
+        [sys.executable, "-m", "bot", "new", str(ARTICLE), "--id", "harbour-bridge"],
+        capture_output=True, text=True, env=env, check=False,
+    )
+    assert made.returncode == 0, made.stderr
+    env["KNOWLEDGE_DIR"] = str(tmp_path / "articles" / "harbour-bridge")
+    asked = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json", "how many people watched the mayor cut the ribbon"],
+        capture_output=True, text=True, env=env, check=False,
+    )
+    reply = json.loads(asked.stdout)
+    assert reply["matched"] and "3,000" in reply["answer"]
+
+
+def test_an_existing_folder_or_a_binary_file_is_refused_with_a_message(tmp_path: Path, drafted: Path) -> None:
+    with pytest.raises(DraftError, match="already exists"):
+        write_draft(ARTICLE, drafted)
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(b"\xff\xd8\xff\xe0 not text")
+    with pytest.raises(DraftError, match="UTF-8"):
+        write_draft(binary, tmp_path / "other")
+
+
+def test_a_bad_id_is_refused_by_the_command_line(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "new", str(ARTICLE), "--id", "../escape"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    assert "lower-case letters" in result.stderr
