@@ -72,10 +72,6 @@ class FactBot:
         self.knowledge = knowledge
         self.settings = settings
         self.matcher = Matcher(knowledge, settings)
-        # Autocomplete compares folded text; fold every known phrasing once, not on every keystroke.
-        self._folded_questions = {
-            fact.id: [(fold(question), question) for question in fact.questions] for fact in knowledge.facts.values()
-        }
 
     def ask(self, question: str) -> Reply:
         problem = self._refusal(question)
@@ -121,9 +117,11 @@ class FactBot:
         fact_ids = self.matcher.likely_facts(typed, AUTOCOMPLETE_FACTS)
         if not fact_ids:
             return [fact.questions[0] for fact in itertools.islice(self.knowledge.facts.values(), limit)]
-        phrasings = [pair for fact_id in fact_ids for pair in self._folded_questions[fact_id]]
-        found = process.extract(fold(typed), [folded for folded, _ in phrasings], scorer=fuzz.WRatio, limit=limit)
-        return [phrasings[index][1] for _, _, index in found]
+        # Folded here, for the few likely facts only: a folded copy of every phrasing would cost
+        # more memory than the matcher's whole index.
+        phrasings = [question for fact_id in fact_ids for question in self.knowledge.facts[fact_id].questions]
+        found = process.extract(fold(typed), phrasings, scorer=fuzz.WRatio, processor=fold, limit=limit)
+        return [phrasings[index] for _, _, index in found]
 
     def answer_with(self, fact_id: str, question: str, score: float = 100.0) -> Reply:
         """The reply for a known fact: used for a clear match and for a "Did you mean" pick."""

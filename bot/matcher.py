@@ -111,9 +111,8 @@ class _Intent:
     is_fact: bool
     vocabulary: frozenset[str]
     answer_vocabulary: frozenset[str]
-    phrasings: tuple[frozenset[str], ...]
-    # Filled in once word weights are known: each phrasing's total weight, and for each word
-    # the phrasings using it, so a question visits only the phrasings it shares a word with.
+    # The phrasings, as each one's total word weight and, for each word, the phrasings using it:
+    # a question visits only the phrasings it shares a word with, and no phrasing is kept as a set.
     phrasing_weights: tuple[float, ...] = ()
     phrasings_with: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
@@ -184,14 +183,18 @@ class Matcher:
         self._words_of_text: dict[str, list[str]] = {}
         self._base_forms = _base_forms(self._all_words(knowledge))
         self._intents: dict[str, _Intent] = {}
+        # Phrasings are indexed once every word's weight is known (below), then dropped.
+        phrasings: dict[str, tuple[frozenset[str], ...]] = {}
         for fact in knowledge.facts.values():
             source_text = " ".join([fact.answer, *(quote.text for quote in fact.quotes)])
-            self._add_intent(fact.id, True, fact.questions, [*fact.keywords, *fact.entities, fact.topic], source_text)
+            phrasings[fact.id] = self._add_intent(
+                fact.id, True, fact.questions, [*fact.keywords, *fact.entities, fact.topic], source_text
+            )
         self._entity_tokens = frozenset(
             token for fact in knowledge.facts.values() for name in fact.entities for token in self._canonical(name)
         )
         for entry in knowledge.out_of_scope.values():
-            self._add_intent(entry.id, False, entry.questions, [entry.topic], "")
+            phrasings[entry.id] = self._add_intent(entry.id, False, entry.questions, [entry.topic], "")
         # What each fact says (its answer and quotes), and the words yes/no questions are checked on.
         self._asserted = {fact.id: self._asserted_words(fact) for fact in knowledge.facts.values()}
         self._contrasts = ContrastClasses(
@@ -211,7 +214,9 @@ class Matcher:
         self._weights = {token: math.log1p(count / len(ids)) for token, ids in self._postings.items()}
         self._unknown_word_weight = math.log1p(count / UNKNOWN_WORD_DF)
         self._unknown_number_weight = math.log1p(count / UNKNOWN_NUMBER_DF)
-        self._intents = {intent_id: self._with_phrasing_index(intent) for intent_id, intent in self._intents.items()}
+        self._intents = {
+            intent_id: self._with_phrasing_index(intent, phrasings.pop(intent_id)) for intent_id, intent in self._intents.items()
+        }
         self._sorted_vocabulary = sorted(self._postings)
         # Spellings a misspelt or inflected word may be corrected to, and the token each means.
         self._spellings = {
@@ -240,24 +245,24 @@ class Matcher:
 
     def _add_intent(
         self, intent_id: str, is_fact: bool, questions: Iterable[str], extra_words: Iterable[str], source_text: str
-    ) -> None:
+    ) -> tuple[frozenset[str], ...]:
+        """Adds the intent and returns its phrasings' words, for _with_phrasing_index."""
         phrasings = tuple(frozenset(self._canonical(question)) for question in questions)
         vocabulary = {token for phrasing in phrasings for token in phrasing}
         for words in extra_words:
             vocabulary.update(self._canonical(words))
         answer_vocabulary = set(self._canonical(source_text)) - vocabulary
-        self._intents[intent_id] = _Intent(
-            intent_id, is_fact, frozenset(vocabulary), frozenset(answer_vocabulary), tuple(p for p in phrasings if p)
-        )
+        self._intents[intent_id] = _Intent(intent_id, is_fact, frozenset(vocabulary), frozenset(answer_vocabulary))
+        return tuple(phrasing for phrasing in phrasings if phrasing)
 
-    def _with_phrasing_index(self, intent: _Intent) -> _Intent:
+    def _with_phrasing_index(self, intent: _Intent, phrasings: tuple[frozenset[str], ...]) -> _Intent:
         phrasings_with: dict[str, list[int]] = defaultdict(list)
-        for index, phrasing in enumerate(intent.phrasings):
+        for index, phrasing in enumerate(phrasings):
             for token in phrasing:
                 phrasings_with[token].append(index)
         return replace(
             intent,
-            phrasing_weights=tuple(sum(self._weight(token) for token in phrasing) for phrasing in intent.phrasings),
+            phrasing_weights=tuple(sum(self._weight(token) for token in phrasing) for phrasing in phrasings),
             phrasings_with={token: tuple(indexes) for token, indexes in phrasings_with.items()},
         )
 
