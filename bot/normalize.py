@@ -34,6 +34,11 @@ _DISCORD_TOKENS = re.compile(
     r"|(?<![\w:]):[a-z][a-z0-9_+-]*:(?![\w:])|<?https?://\S+>?",
     re.IGNORECASE,
 )
+# How a worksheet numbers and marks a question: "Q3.", "Question 4:", "2)" before it, "(3 marks)" after.
+_EXAM_MARKERS = re.compile(
+    r"^[ \t]*(?:q(?:uestion)?[ \t]*\d+[a-z]?[ \t]*[.):]?|\d+[ \t]*\))[ \t]+|[(\[][ \t]*\d+[ \t]*(?:marks?|points?|pts?)[ \t]*[)\]]",
+    re.IGNORECASE | re.MULTILINE,
+)
 # Quote (">"), heading ("#") and list markers at the start of a line.
 _LINE_MARKERS = re.compile(r"^[ \t]*(?:>>>|>|#{1,3}|[-*]|-#)[ \t]+", re.MULTILINE)
 # Keeps race times such as 13:13.66 whole; everything else that is not a letter or digit splits words.
@@ -122,12 +127,12 @@ def strip_invisible(text: str) -> str:
 
 
 def strip_markup(text: str) -> str:
-    """The words of a chat message without Discord's markup, lines joined: what a question asks.
+    """The words of a chat message without Discord's (or a worksheet's) markup, lines joined: what a question asks.
 
     This is the one place markup is removed; the raw text stays with the caller for the log and
     for echoing back (escaped). Emphasis, spoiler bars and code ticks need no rule: they are not
     letters or digits, so tokenising drops them anyway."""
-    text = _DISCORD_TOKENS.sub(" ", text)
+    text = _EXAM_MARKERS.sub(" ", _DISCORD_TOKENS.sub(" ", text))
     return " ".join(_LINE_MARKERS.sub("", text).split())
 
 

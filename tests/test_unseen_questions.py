@@ -29,6 +29,11 @@ BLIND_DIR = Path(__file__).parent / "blind"
         ("> Leaving Paris empty-handed\nwho said this", "Leaving Paris empty-handed who said this"),
         ("see https://example.com/a?b=c who won silver", "see who won silver"),
         ("</ask:123> <t:1722470400:R> his time 13:13.66", "his time 13:13.66"),
+        # a worksheet's numbering and marks
+        ("Q3. Identify the medallists (3 marks)", "Identify the medallists"),
+        ("Question 4: who won silver [2 marks]", "who won silver"),
+        ("2) who won silver", "who won silver"),
+        ("4. plass i 1500?", "4. plass i 1500?"),  # a Norwegian ordinal is no numbering
     ],
 )
 def test_discord_markup_is_stripped_in_one_place(message, words):
