@@ -449,11 +449,23 @@ class Matcher:
         part_facts = {r.best.intent_id for _, r in parts if r.outcome is Outcome.ANSWERED and r.best}
         if not part_facts:
             return ()
+        parts = tuple((piece, self._read_with_the_rest(result, whole, part_facts)) for piece, result in parts)
+        part_facts = {r.best.intent_id for _, r in parts if r.outcome is Outcome.ANSWERED and r.best}
         whole_answered = whole.outcome is Outcome.ANSWERED and whole.best is not None
         if whole_answered and whole.best is not None and whole.best.intent_id not in part_facts:
             return ()
         unanswered_part = any(r.outcome is not Outcome.ANSWERED for _, r in parts)
         return parts if len(part_facts) >= 2 or unanswered_part else ()
+
+    def _read_with_the_rest(self, part: MatchResult, whole: MatchResult, taken: set[str]) -> MatchResult:
+        """A part that means nothing on its own ("…, and in which events?") is read with the rest of
+        the question: the whole question's best fact that no other part answers, if it scores enough."""
+        if part.outcome is Outcome.ANSWERED or part.out_of_scope_id is not None:
+            return part
+        rest = [item for item in whole.ranked_facts if item.intent_id not in taken]
+        if not rest or rest[0].score < self.settings.clear_lead_threshold:
+            return part
+        return MatchResult(Outcome.ANSWERED, rest[0], tuple(rest))
 
     def _with_claims_checked(
         self, result: MatchResult, question_tokens: list[str], claims: dict[str, str], *, offers_choice: bool

@@ -105,6 +105,17 @@ def test_two_questions_in_one_are_both_answered(factbot):
         "winning his second Olympic gold medal with a time of 13:13.66", "silver medalist Rodgers Kwemoi"}
 
 
+def test_a_part_that_means_nothing_alone_is_read_with_the_rest(factbot):
+    # "what country is he from" alone matches no fact clearly; with "the men's 5000 in Paris" it does.
+    reply = factbot.ask("Who won the men's 5000 in Paris and what country is he from?")
+    assert "won the gold medal in the 5000" in reply.text and "Norwegian" in reply.text
+
+
+def test_several_questions_after_question_marks_are_each_answered(factbot):
+    reply = factbot.ask("who did he dedicate it to? also what's his next goal")
+    assert "all you runners out there" in reply.text and "2028" in reply.text
+
+
 def test_the_part_the_article_does_not_cover_is_named(factbot):
     reply = factbot.ask("what was his time and how old is he")
     assert "13:13.66" in reply.text
