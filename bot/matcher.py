@@ -333,7 +333,14 @@ class Matcher:
             ids, weight = self._postings[token], weights[token]
             if not covered and first_word_cap is not None and len(ids) > first_word_cap:
                 ids = ids[:first_word_cap]
-            if covered and len(covered) + len(ids) > CANDIDATE_BUDGET:
+            if not covered or len(covered) + len(ids) <= CANDIDATE_BUDGET:  # new candidates welcome
+                for intent_id, credit in zip(ids, self._credits[token], strict=False):  # ids may be capped
+                    covered[intent_id] += weight * credit
+            elif len(ids) <= len(covered):  # only the candidates so far, walked from the shorter side
+                for intent_id, credit in zip(ids, self._credits[token], strict=True):
+                    if intent_id in covered:
+                        covered[intent_id] += weight * credit
+            else:
                 intents = self._intents
                 for intent_id in covered:
                     intent = intents[intent_id]  # credit() inlined: this loop runs up to budget times per word
@@ -341,9 +348,6 @@ class Matcher:
                         covered[intent_id] += weight
                     elif token in intent.answer_vocabulary:
                         covered[intent_id] += weight * ANSWER_ONLY_CREDIT
-            else:
-                for intent_id, credit in zip(ids, self._credits[token], strict=False):  # ids may be capped
-                    covered[intent_id] += weight * credit
         return covered
 
     @staticmethod
