@@ -160,16 +160,14 @@ async def measure_end_to_end(sequential: int, concurrent_users: int, per_user: i
 async def measure_database_contention(distinct_questions: int, samples: int) -> dict[str, Any]:
     """/ask latency while the database is busy: during /unanswered over many distinct logged
     questions, and while another process holds the SQLite write lock."""
-    from bot.answers import Reply
-    from bot.matcher import Outcome
-    from bot.question_log import QuestionLog, Source
+    from bot.database import Source, open_database, sqlite_url
     from tests.discord_harness import running_bot
 
     with tempfile.TemporaryDirectory() as scratch:
         database = Path(scratch) / "factbot.sqlite3"
-        filler = QuestionLog(database, retention_days=30)
+        filler = open_database(sqlite_url(database), retention_days=30)
         for index in range(distinct_questions):
-            filler.record(Reply(f"what was the weather like on day {index} for runner {index * 7}", Outcome.NOT_FOUND, "no"),
+            filler.record(f"what was the weather like on day {index} for runner {index * 7}", "not_found", None, 0.0,
                           Source.CLI)
         filler.close()
         async with running_bot(ROOT / "knowledge", data_dir=Path(scratch), cooldown_rate=10_000, cooldown_seconds=1) as live:
