@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from bot.database import Database, DatabaseError, SchemaTooNew, Source, open_database
+from bot.database import Database, DatabaseError, DatabaseUnavailable, SchemaTooNew, Source, open_database
 from bot.database.core import SECONDS_PER_DAY
 from bot.database.postgres import redacted
 
@@ -180,3 +180,43 @@ def test_an_unreachable_server_fails_fast_and_says_where_without_the_password():
     with pytest.raises(DatabaseError) as error:
         open_database(url, retention_days=1)
     assert "127.0.0.1" in str(error.value) and "s3cret" not in str(error.value)
+
+
+def retry(call, timeout: float = 30.0):
+    """``call()``, again until it stops raising DatabaseError (a reconnect waits out its backoff)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return call()
+        except DatabaseError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def test_a_postgresql_restart_is_survived_with_reconnect_and_backoff(postgres):
+    url = postgres.create_database()
+    store, teacher = open_database(url, retention_days=30), open_database(url, retention_days=30)
+    log(store, "before the restart")
+    assert store.wait_for_knowledge_change(0, timeout=0.1) == 0  # the follower is connected and listening
+    postgres.stop()
+    try:
+        with pytest.raises(DatabaseError):
+            log(store, "while the server is down")  # the connection is found broken
+        with pytest.raises(DatabaseUnavailable):
+            log(store, "still down")  # reconnecting fails, and a pause starts
+        started = time.monotonic()
+        with pytest.raises(DatabaseUnavailable, match="next attempt in"):
+            log(store, "within the pause")
+        assert time.monotonic() - started < 0.1, "during the pause a call fails at once"
+        with pytest.raises(DatabaseError):
+            store.wait_for_knowledge_change(0, timeout=0.1)
+    finally:
+        postgres.start()
+    retry(lambda: log(store, "after the restart"))
+    assert [q for (q,) in store._rows("SELECT question FROM questions ORDER BY asked_at")] == [
+        "before the restart", "after the restart"]
+    retry(teacher.announce_knowledge_change)
+    assert retry(lambda: store.wait_for_knowledge_change(0, timeout=2)) == 1, "the counter catches up after a reconnect"
+    store.close()
+    teacher.close()

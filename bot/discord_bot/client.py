@@ -302,6 +302,9 @@ class FactBotClient(commands.AutoShardedBot):
             text = "That command only works in a server."
         elif isinstance(error, app_commands.CheckFailure):
             text = "You can't use that command here."
+        elif isinstance(error, app_commands.CommandInvokeError) and isinstance(error.original, DatabaseError):
+            log.warning("command %s: %s", interaction.command and interaction.command.name, error.original)
+            text = "The database can't be reached just now; please try again in a moment."
         else:
             log.error("command %s failed", interaction.command and interaction.command.name, exc_info=error)
             text = "Something went wrong on my side; it has been logged. Please try again."
