@@ -15,7 +15,7 @@ from typing import TextIO, TypeVar
 from pydantic import ValidationError
 
 from bot.answers import FactBot, Reply
-from bot.database import Database, DatabaseError, Source, Stats, open_database_for
+from bot.database import Database, DatabaseError, Source, Stats, copy_into, open_database, open_database_for, sqlite_url
 from bot.evaluation import EvaluationFileError, evaluate, read_labelled_questions
 from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
 from bot.matcher import Outcome
@@ -291,6 +291,25 @@ def command_learned_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_migrate_db(args: argparse.Namespace) -> int:
+    """Copy the question log, votes and learned phrasings into a new, empty database."""
+    settings = _settings()
+    opened = []
+    try:
+        for url in (args.source or sqlite_url(settings.database_path), args.target):
+            opened.append(open_database(url, retention_days=settings.retention_days, hash_user_ids=settings.hash_user_ids))
+        source, target = opened
+        copied = copy_into(source, target)
+    except DatabaseError as error:
+        raise CommandError(f"nothing migrated: {error}") from error
+    finally:
+        for database in opened:
+            database.close()
+    print(f"copied {copied.questions} questions, {copied.votes} votes and {copied.learned_phrasings} learned phrasings "
+          f"from {source.describe()} to {target.describe()}. Set DATABASE_URL to the new database in every process.")
+    return EXIT_OK
+
+
 def command_stats(args: argparse.Namespace) -> int:
     database = _open_database(_settings())
     stats = _report(lambda: database.stats(args.days))
@@ -428,6 +447,13 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--days", type=int, default=30)
     stats.add_argument("--chart", help="also write a PNG chart to this file")
     stats.set_defaults(handler=command_stats)
+
+    migrate = commands.add_parser("migrate-db", help="copy the log, votes and learned phrasings into a new database")
+    migrate.add_argument("--from", dest="source", metavar="URL",
+                         help="the database to copy (default: sqlite:///DATABASE_PATH, the SQLite file)")
+    migrate.add_argument("--to", dest="target", metavar="URL", required=True,
+                         help="an empty database, e.g. postgresql://factbot:PASSWORD@db:5432/factbot")
+    migrate.set_defaults(handler=command_migrate_db)
 
     sync = commands.add_parser("sync", help="register the slash commands with Discord now")
     sync.add_argument("--clear-guilds", action="store_true",

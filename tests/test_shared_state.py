@@ -69,3 +69,29 @@ def test_the_database_password_never_reaches_the_output(tmp_path: Path):
     answered = factbot(env, "ask", "--json", "who got silver")
     assert answered.returncode == 0 and json.loads(answered.stdout)["fact_id"] == "silver_medalist", \
         "an unreachable database never stops answering"
+
+
+def test_an_existing_sqlite_log_moves_to_postgresql(tmp_path: Path, postgres):
+    from bot.database import Source, open_database, sqlite_url
+
+    old = open_database(sqlite_url(tmp_path / "old.sqlite3"), retention_days=30)
+    answered = old.record("who got bronze", "answered", "bronze_medalist", 100.0, Source.SLASH)
+    old.record("who was his coach", "not_found", None, 20.0, Source.DM)
+    assert old.vote(answered, voter_id=7, value=1)
+    with old.changing_learned_phrasings() as learned:
+        learned["venue"] = [NEW_PHRASING]
+    old.close()
+    target = postgres.create_database()
+    env = {**machine(tmp_path, "a", target), "DATABASE_PATH": str(tmp_path / "old.sqlite3")}
+    migrated = factbot(env, "migrate-db", "--to", target)
+    assert migrated.returncode == 0, migrated.stderr
+    assert "copied 2 questions, 1 votes and 1 learned phrasings" in migrated.stdout
+    assert "1 × 'who was his coach'" in factbot(env, "unanswered").stdout
+    assert "bronze_medalist                  1    1    0" in factbot(env, "stats").stdout
+    assert json.loads(factbot(env, "ask", "--json", NEW_PHRASING).stdout)["fact_id"] == "venue"
+    new = open_database(target, retention_days=30)
+    assert new.vote(answered, voter_id=7, value=-1), "the same voter still counts once: the salt moved too"
+    assert new.stats(1).facts[0].up == 0 and new.stats(1).facts[0].down == 1
+    new.close()
+    again = factbot(env, "migrate-db", "--to", target)
+    assert again.returncode == 1 and "only into an empty database" in again.stderr

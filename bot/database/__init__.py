@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.database.core import (
+    CopiedRows,
     Database,
     DatabaseError,
     DatabaseUnavailable,
@@ -15,6 +16,7 @@ from bot.database.core import (
     Source,
     Stats,
     UnansweredGroup,
+    copy_into,
 )
 from bot.database.core import Engine as _Engine
 
@@ -26,7 +28,7 @@ POSTGRES_PREFIXES = ("postgresql://", "postgres://")
 URL_PREFIXES = (SQLITE_PREFIX, *POSTGRES_PREFIXES)
 
 __all__ = [
-    "Database", "DatabaseError", "DatabaseUnavailable", "FactStats", "LearnedPhrasings", "SchemaTooNew", "Source",
+    "CopiedRows", "copy_into", "Database", "DatabaseError", "DatabaseUnavailable", "FactStats", "LearnedPhrasings", "SchemaTooNew", "Source",
     "Stats", "UnansweredGroup", "URL_PREFIXES", "engine_for", "open_database", "open_database_for", "sqlite_url",
 ]
 
