@@ -194,8 +194,10 @@ async def measure_database_contention(distinct_questions: int, samples: int) -> 
 @contextmanager
 def _writes_blocked(database_url: str) -> Iterator[None]:
     """Another client holds the lock every question write needs, until the block ends."""
-    if database_url.startswith("sqlite:///"):
-        locker = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    from bot.database import SQLITE_PREFIX
+
+    if database_url.startswith(SQLITE_PREFIX):
+        locker = sqlite3.connect(database_url.removeprefix(SQLITE_PREFIX), isolation_level=None)
         locker.execute("BEGIN EXCLUSIVE")
     else:
         import psycopg

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from bot.answers import FactBot, Reply
 from bot.database import Database, DatabaseError, Source, Stats, copy_into, open_database, open_database_for, sqlite_url
 from bot.evaluation import EvaluationFileError, evaluate, read_labelled_questions
-from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
+from bot.knowledge import KnowledgeError, load_knowledge
 from bot.matcher import Outcome
 from bot.settings import Settings, describe_settings_error
 from bot.store import KnowledgeStore
@@ -64,21 +64,23 @@ def _open_database(settings: Settings) -> Database:
         raise CommandError(f"cannot open the database: {error}") from error
 
 
-def _load_bot(settings: Settings, database: Database | None = None) -> FactBot:
-    """The knowledge folder with the learned phrasings from the database. Answering matters more
-    than the database: when it cannot be opened, the folder's facts alone answer, and stderr says so."""
-    if database is None:
-        try:
-            database = _open_database(settings)
-        except CommandError as error:
-            print(f"factbot: {error}; answering without the learned phrasings.", file=sys.stderr)
-            return _bot(settings, lambda: load_knowledge(settings.knowledge_dir, learned={}))
-    return _bot(settings, lambda: KnowledgeStore(settings.knowledge_dir, settings, database).current.knowledge)
-
-
-def _bot(settings: Settings, load: Callable[[], Knowledge]) -> FactBot:
+def _load_bot(settings: Settings) -> FactBot:
+    """Answering matters more than the database: when it cannot be opened, the folder's facts
+    alone answer, and stderr says so."""
     try:
-        return FactBot(load(), settings)
+        database: Database | None = _open_database(settings)
+    except CommandError as error:
+        print(f"factbot: {error}; answering without the learned phrasings.", file=sys.stderr)
+        database = None
+    return _bot_from(settings, database)
+
+
+def _bot_from(settings: Settings, database: Database | None) -> FactBot:
+    """The knowledge folder with the database's learned phrasings; without a database, the folder alone."""
+    try:
+        if database is None:
+            return FactBot(load_knowledge(settings.knowledge_dir, learned={}), settings)
+        return KnowledgeStore(settings.knowledge_dir, settings, database).current
     except KnowledgeError as error:
         raise CommandError(str(error)) from error
 
@@ -136,7 +138,7 @@ def command_chat(args: argparse.Namespace) -> int:
     except CommandError as error:  # chatting matters more than logging the chat
         print(f"factbot: {error}; questions will not be logged.", file=sys.stderr)
         database = None
-    bot = _load_bot(settings, database)
+    bot = _bot_from(settings, database)
     unlogged = 0
     meta = bot.knowledge.meta
     print(f"factbot: ask me about “{meta.title}”. Type 'topics' for what I know, 'quit' to leave.")
@@ -232,7 +234,7 @@ def _share(text: str) -> float:
 def command_unanswered(args: argparse.Namespace) -> int:
     settings = _settings()
     database = _open_database(settings)
-    groups = _report(lambda: database.unanswered(args.days, _load_bot(settings, database).matcher.same_question_key))
+    groups = _report(lambda: database.unanswered(args.days, _bot_from(settings, database).matcher.same_question_key))
     if not groups:
         print(f"No unanswered, ambiguous or voted-down questions in the last {args.days} days.")
     for group in groups:
@@ -256,7 +258,7 @@ def command_teach(args: argparse.Namespace) -> int:
         print("Run again with --move to move it.")
     if result.status is not TeachStatus.TAUGHT:
         return EXIT_OK if result.status is TeachStatus.ALREADY_KNOWN else EXIT_INVALID
-    print("The bot now answers:\n" + format_reply(_load_bot(settings, database).ask(args.question)))
+    print("The bot now answers:\n" + format_reply(_bot_from(settings, database).ask(args.question)))
     print(f"Every factbot using {database.describe()} answers this way within 2 s.")
     return EXIT_OK
 

@@ -220,3 +220,29 @@ def test_a_postgresql_restart_is_survived_with_reconnect_and_backoff(postgres):
     assert retry(lambda: store.wait_for_knowledge_change(0, timeout=2)) == 1, "the counter catches up after a reconnect"
     store.close()
     teacher.close()
+
+
+def test_a_log_from_before_postgresql_support_is_upgraded_in_place(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as old:  # version 1 as the SQLite-only factbot wrote it
+        old.executescript("""
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE questions (id INTEGER PRIMARY KEY, asked_at REAL NOT NULL, source TEXT NOT NULL,
+                guild_id INTEGER, channel_id INTEGER, question TEXT NOT NULL, outcome TEXT NOT NULL, fact_id TEXT,
+                score REAL NOT NULL, user_hash TEXT);
+            CREATE TABLE votes (question_id INTEGER NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+                voter_hash TEXT NOT NULL, value INTEGER NOT NULL CHECK (value IN (-1, 1)), voted_at REAL NOT NULL,
+                PRIMARY KEY (question_id, voter_hash));
+            INSERT INTO meta VALUES ('salt', 'old-salt');
+            PRAGMA user_version = 1;
+        """)
+        old.execute("INSERT INTO questions VALUES (7, ?, 'cli', NULL, NULL, 'how old is he', 'not_found', NULL, 3, NULL)",
+                    (time.time(),))
+    upgraded = open_database(f"sqlite:///{path}", retention_days=30)
+    assert upgraded._salt == "old-salt" and upgraded.stats(1).total == 1
+    assert upgraded.learned_phrasings() == {} and upgraded.knowledge_version() == 0
+    log(upgraded, "who got silver", "answered", "silver_medalist")
+    assert upgraded.vote(7, 1, -1) and upgraded.stats(1).total == 2
+    upgraded.close()

@@ -28,8 +28,9 @@ POSTGRES_PREFIXES = ("postgresql://", "postgres://")
 URL_PREFIXES = (SQLITE_PREFIX, *POSTGRES_PREFIXES)
 
 __all__ = [
-    "CopiedRows", "copy_into", "Database", "DatabaseError", "DatabaseUnavailable", "FactStats", "LearnedPhrasings", "SchemaTooNew", "Source",
-    "Stats", "UnansweredGroup", "URL_PREFIXES", "engine_for", "open_database", "open_database_for", "sqlite_url",
+    "SQLITE_PREFIX", "URL_PREFIXES", "CopiedRows", "Database", "DatabaseError", "DatabaseUnavailable", "FactStats", "LearnedPhrasings",
+    "SchemaTooNew", "Source", "Stats", "UnansweredGroup", "copy_into", "open_database", "open_database_for",
+    "sqlite_url",
 ]
 
 
@@ -38,7 +39,7 @@ def sqlite_url(path: Path) -> str:
     return SQLITE_PREFIX + str(path)
 
 
-def engine_for(url: str) -> _Engine:
+def _engine_for(url: str) -> _Engine:
     """The engine a URL names. Drivers are imported only when their engine is used."""
     if url.startswith(SQLITE_PREFIX):
         from bot.database.sqlite import SQLiteEngine
@@ -53,7 +54,7 @@ def engine_for(url: str) -> _Engine:
 
 def open_database(url: str, *, retention_days: int, hash_user_ids: bool = False) -> Database:
     """Connect, migrate the schema if needed, and return the store. Raises ``DatabaseError``."""
-    return Database(engine_for(url), retention_days=retention_days, hash_user_ids=hash_user_ids)
+    return Database(_engine_for(url), retention_days=retention_days, hash_user_ids=hash_user_ids)
 
 
 def open_database_for(settings: Settings) -> Database:
