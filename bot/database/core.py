@@ -27,7 +27,7 @@ import threading
 import time
 from abc import ABC, abstractmethod
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -45,6 +45,7 @@ SAME_QUESTION_SIMILARITY = 85
 MAX_ROWS_CLUSTERED = 5_000
 RECONNECT_BACKOFF_SECONDS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 LEARNED_FILE_IMPORTED = "learned_file_imported"
+_LEARNED_PHRASINGS = "SELECT fact_id, question FROM learned_phrasings ORDER BY taught_at, question"
 
 
 class DatabaseError(Exception):
@@ -53,6 +54,10 @@ class DatabaseError(Exception):
 
 class DatabaseUnavailable(DatabaseError):
     """The database cannot be reached right now; a later call tries again."""
+
+
+class _ConnectionLost(DatabaseUnavailable):
+    """The connection broke under a call (a server restart); the next call opens a new one."""
 
 
 class SchemaTooNew(DatabaseError):
@@ -100,6 +105,11 @@ LearnedPhrasings = dict[str, list[str]]
 def storable(text: str) -> str:
     """``text`` as valid UTF-8: a lone surrogate (which Discord can deliver) becomes "?" instead of failing the write."""
     return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _one_line(error: BaseException) -> str:
+    """A driver's message on one line (libpq's span several), for a log line or a one-line exit."""
+    return " ".join(str(error).split()) or type(error).__name__
 
 
 class Cursor(Protocol):
@@ -187,8 +197,9 @@ class _Link:
                 yield connection
             except self.engine.errors as error:
                 if self.engine.is_broken(connection):
-                    self._drop(f"lost the connection ({error})")
-                raise DatabaseError(str(error).strip() or type(error).__name__) from error
+                    self._drop(f"lost the connection ({_one_line(error)})")
+                    raise _ConnectionLost(_one_line(error)) from error
+                raise DatabaseError(_one_line(error)) from error
 
     def _open(self) -> Connection:
         if self._connection is not None:
@@ -203,7 +214,7 @@ class _Link:
             pause = RECONNECT_BACKOFF_SECONDS[min(self._failures, len(RECONNECT_BACKOFF_SECONDS) - 1)]
             self._failures += 1
             self._retry_at = time.monotonic() + pause
-            raise DatabaseUnavailable(f"cannot reach {self.engine.describe()}: {str(error).strip()}") from error
+            raise DatabaseUnavailable(f"cannot reach {self.engine.describe()}: {_one_line(error)}") from error
         if self._failures:
             log.info("%s connection to %s restored after %d failed attempt(s)", self.role, self.engine.describe(), self._failures)
         self._failures, self._connection = 0, connection
@@ -275,6 +286,13 @@ class Database:
             return _Statements(self.engine, connection).execute(sql, parameters)
 
     def _rows(self, sql: str, parameters: Sequence[Any] = ()) -> list[tuple]:
+        """Rows of a query; a read that finds its connection lost is tried once more on a new one."""
+        try:
+            return self._read(sql, parameters)
+        except _ConnectionLost:
+            return self._read(sql, parameters)
+
+    def _read(self, sql: str, parameters: Sequence[Any]) -> list[tuple]:
         with self._reader.session() as connection:
             return [tuple(row) for row in _Statements(self.engine, connection).execute(sql, parameters).fetchall()]
 
@@ -293,6 +311,9 @@ class Database:
                 log.info("%s: schema migrated to version %d", self.describe(), number)
 
     def _get_or_create_salt(self) -> str:
+        existing = self._rows("SELECT value FROM meta WHERE key = 'salt'")
+        if existing:
+            return str(existing[0][0])
         with self._transaction() as db:
             db.execute("INSERT INTO meta (key, value) VALUES ('salt', ?) ON CONFLICT (key) DO NOTHING", (secrets.token_hex(16),))
             return str(db.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()[0])
@@ -405,9 +426,9 @@ class Database:
     # -- learned phrasings and the knowledge version -------------------------------------------
 
     @staticmethod
-    def _read_learned(db: _Statements) -> LearnedPhrasings:
+    def _by_fact(rows: Iterable[tuple[str, str]]) -> LearnedPhrasings:
         learned: LearnedPhrasings = {}
-        for fact_id, question in db.execute("SELECT fact_id, question FROM learned_phrasings ORDER BY taught_at, question").fetchall():
+        for fact_id, question in rows:
             learned.setdefault(fact_id, []).append(question)
         return learned
 
@@ -420,8 +441,7 @@ class Database:
 
     def learned_phrasings(self) -> LearnedPhrasings:
         """Taught phrasings by fact id, oldest first."""
-        with self._reader.session() as connection:
-            return self._read_learned(_Statements(self.engine, connection))
+        return self._by_fact(self._rows(_LEARNED_PHRASINGS))
 
     @contextmanager
     def changing_learned_phrasings(self) -> Iterator[LearnedPhrasings]:
@@ -431,7 +451,7 @@ class Database:
         try:
             with self._transaction() as db:
                 version = self._next_version(db)
-                before = self._read_learned(db)
+                before = self._by_fact(db.execute(_LEARNED_PHRASINGS).fetchall())
                 learned = {fact_id: list(questions) for fact_id, questions in before.items()}
                 yield learned
                 old = {(fact_id, q) for fact_id, questions in before.items() for q in questions}
