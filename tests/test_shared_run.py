@@ -11,14 +11,23 @@ import shutil
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import KNOWLEDGE_DIR
+from tests.conftest import KNOWLEDGE_DIR, edit_yaml
 from tests.fake_discord import FakeDiscord
 from tests.test_discord_e2e import CALLBACK, FOLLOWUP
 from tests.test_learning_e2e import NEW_PHRASING
 
 CHANGE_REACHES_EVERY_PROCESS_SECONDS = 2.0
+RELOADED_PHRASING = "purple giraffe quiz"  # nonsense no fact answers, until added as a phrasing
+
+
+def add_phrasing(fact_id: str, question: str) -> Callable[[dict], None]:
+    def change(data: dict) -> None:
+        next(fact for fact in data["facts"] if fact["id"] == fact_id)["questions"].append(question)
+
+    return change
 
 
 async def ask_shard(server: FakeDiscord, shard: int, question: str, user: int) -> dict:
@@ -46,7 +55,7 @@ async def start_shard(server: FakeDiscord, tmp_path: Path, shard: int, database_
                                                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
 
 
-async def test_two_shard_processes_share_teaching_and_stats_through_postgresql(tmp_path: Path, postgres):
+async def test_two_shard_processes_share_teaching_reloads_and_stats_through_postgresql(tmp_path: Path, postgres):
     server = FakeDiscord()
     await server.start()
     database_url = postgres.create_database()
@@ -61,6 +70,16 @@ async def test_two_shard_processes_share_teaching_and_stats_through_postgresql(t
         taught_at = time.monotonic()
         while fact_of(await ask_shard(server, 1, NEW_PHRASING, next(users))) != "venue":
             assert time.monotonic() - taught_at < CHANGE_REACHES_EVERY_PROCESS_SECONDS, "shard 1 did not pick it up in 2 s"
+            await asyncio.sleep(0.05)
+
+        # A deploy updates every machine's folder; a /reload on one reloads them all.
+        edit_yaml(tmp_path / "machine-1" / "knowledge" / "facts.yaml", add_phrasing("venue", RELOADED_PHRASING))
+        assert fact_of(await ask_shard(server, 1, RELOADED_PHRASING, next(users))) is None
+        reloaded = await moderator_command_on(server, 0, "reload")
+        assert reloaded["embeds"][0]["title"].startswith("Facts reloaded")
+        reloaded_at = time.monotonic()
+        while fact_of(await ask_shard(server, 1, RELOADED_PHRASING, next(users))) != "venue":
+            assert time.monotonic() - reloaded_at < CHANGE_REACHES_EVERY_PROCESS_SECONDS, "shard 1 did not reload in 2 s"
             await asyncio.sleep(0.05)
 
         asked = next(users) - 500000000000000100  # every user so far asked one question, all through shard 1

@@ -260,8 +260,12 @@ class Database:
         self._reader = _Link(engine, "reader")
         self._follower = _Link(engine, "change follower", engine.start_following)
         self._closing = threading.Event()
-        self._migrate()
-        self._salt = self._get_or_create_salt()
+        try:
+            self._migrate()
+            self._salt = self._get_or_create_salt()
+        except BaseException:
+            self.close()  # a refused database (too new, unreachable) keeps no connection open
+            raise
 
     def describe(self) -> str:
         return self.engine.describe()
