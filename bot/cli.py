@@ -15,7 +15,7 @@ from typing import TextIO, TypeVar
 from pydantic import ValidationError
 
 from bot.answers import FactBot, Reply
-from bot.database import Database, DatabaseError, Source, Stats, copy_into, open_database, open_database_for, sqlite_url
+from bot.database import Database, DatabaseError, Source, Stats, open_database, open_database_for, sqlite_url
 from bot.evaluation import EvaluationFileError, evaluate, read_labelled_questions
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.matcher import Outcome
@@ -301,7 +301,7 @@ def command_migrate_db(args: argparse.Namespace) -> int:
         for url in (args.source or sqlite_url(settings.database_path), args.target):
             opened.append(open_database(url, retention_days=settings.retention_days, hash_user_ids=settings.hash_user_ids))
         source, target = opened
-        copied = copy_into(source, target)
+        copied = source.copy_to(target)
     except DatabaseError as error:
         raise CommandError(f"nothing migrated: {error}") from error
     finally:

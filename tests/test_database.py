@@ -171,6 +171,8 @@ def test_an_unknown_url_is_refused():
 def test_passwords_are_redacted():
     assert redacted("postgresql://bot:s3cret@db.example:5432/factbot") == "postgresql://bot:***@db.example:5432/factbot"
     assert redacted("postgresql://bot@db:5432/factbot") == "postgresql://bot@db:5432/factbot"
+    assert redacted("postgresql://db/factbot?sslmode=require&password=s3cret") == \
+        "postgresql://db/factbot?sslmode=require&password=***"
 
 
 def test_an_unreachable_server_fails_fast_and_says_where_without_the_password():

@@ -16,7 +16,6 @@ from bot.database.core import (
     Source,
     Stats,
     UnansweredGroup,
-    copy_into,
 )
 from bot.database.core import Engine as _Engine
 
@@ -29,7 +28,7 @@ URL_PREFIXES = (SQLITE_PREFIX, *POSTGRES_PREFIXES)
 
 __all__ = [
     "SQLITE_PREFIX", "URL_PREFIXES", "CopiedRows", "Database", "DatabaseError", "DatabaseUnavailable", "FactStats", "LearnedPhrasings",
-    "SchemaTooNew", "Source", "Stats", "UnansweredGroup", "copy_into", "open_database", "open_database_for",
+    "SchemaTooNew", "Source", "Stats", "UnansweredGroup", "open_database", "open_database_for",
     "sqlite_url",
 ]
 

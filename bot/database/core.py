@@ -249,6 +249,21 @@ class _Statements:
             self.connection.cursor().executemany(self.engine.sql(sql), rows)
 
 
+@dataclass(frozen=True)
+class CopiedRows:
+    questions: int
+    votes: int
+    learned_phrasings: int
+
+
+# What ``Database.copy_to`` moves, in an order that satisfies the foreign keys.
+_COPIED_TABLES = (
+    ("questions", "id, asked_at, source, guild_id, channel_id, question, outcome, fact_id, score, user_hash"),
+    ("votes", "question_id, voter_hash, value, voted_at"),
+    ("learned_phrasings", "fact_id, question, taught_at"),
+)
+
+
 class Database:
     """The one interface to shared state. Safe to call from any thread."""
 
@@ -507,55 +522,41 @@ class Database:
         while this process was disconnected."""
         deadline = time.monotonic() + timeout
         with self._follower.session() as connection:
-            statements_ = _Statements(self.engine, connection)
+            follower = _Statements(self.engine, connection)
             while True:
-                version = int(statements_.execute("SELECT version FROM knowledge_version").fetchone()[0])
+                version = int(follower.execute("SELECT version FROM knowledge_version").fetchone()[0])
                 remaining = deadline - time.monotonic()
                 if version != known_version or remaining <= 0 or self._closing.is_set():
                     return version
                 self.engine.wait_for_announcement(connection, remaining, self._closing)
 
+    # -- moving to another database ------------------------------------------------------------
 
-@dataclass(frozen=True)
-class CopiedRows:
-    questions: int
-    votes: int
-    learned_phrasings: int
-
-
-# What ``copy_into`` moves, in an order that satisfies the foreign keys.
-_COPIED_TABLES = (
-    ("questions", "id, asked_at, source, guild_id, channel_id, question, outcome, fact_id, score, user_hash"),
-    ("votes", "question_id, voter_hash, value, voted_at"),
-    ("learned_phrasings", "fact_id, question, taught_at"),
-)
-
-
-def copy_into(source: Database, target: Database) -> CopiedRows:
-    """Copy everything shared from ``source`` into an empty ``target`` (``factbot migrate-db``), in
-    one transaction on the target. The salt goes along, so votes already cast still count once and
-    hashed user ids stay comparable; the target's knowledge version moves past both, so every
-    process using the target reloads."""
-    counts: dict[str, int] = {}
-    with target._transaction() as db:
-        version = max(target._next_version(db), source.knowledge_version() + 1)
-        for table, _ in _COPIED_TABLES:
-            if db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]:
-                raise DatabaseError(f"{target.describe()} already holds {table}; migrate only into an empty database")
-        for table, columns in _COPIED_TABLES:
-            rows = source._rows(f"SELECT {columns} FROM {table}")
-            placeholders = ", ".join("?" for _ in columns.split(","))
-            db.execute_many(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
-            counts[table] = len(rows)
-        db.execute("UPDATE meta SET value = ? WHERE key = 'salt'", (source._salt,))
-        imported = source._rows("SELECT value FROM meta WHERE key = ?", (LEARNED_FILE_IMPORTED,))
-        if imported:
-            db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
-                       (LEARNED_FILE_IMPORTED, imported[0][0]))
-        db.execute("UPDATE knowledge_version SET version = ?", (version,))
-        target.engine.announce(db.connection, version)
-    target._salt = source._salt
-    return CopiedRows(counts["questions"], counts["votes"], counts["learned_phrasings"])
+    def copy_to(self, target: Database) -> CopiedRows:
+        """Copy everything shared into an empty ``target`` (``factbot migrate-db``), in one
+        transaction on the target. The salt goes along, so votes already cast still count once and
+        hashed user ids stay comparable; the target's knowledge version moves past both, so every
+        process using the target reloads."""
+        counts: dict[str, int] = {}
+        with target._transaction() as db:
+            version = max(target._next_version(db), self.knowledge_version() + 1)
+            for table, _ in _COPIED_TABLES:
+                if db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]:
+                    raise DatabaseError(f"{target.describe()} already holds {table}; migrate only into an empty database")
+            for table, columns in _COPIED_TABLES:
+                rows = self._rows(f"SELECT {columns} FROM {table}")
+                placeholders = ", ".join("?" for _ in columns.split(","))
+                db.execute_many(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+                counts[table] = len(rows)
+            db.execute("UPDATE meta SET value = ? WHERE key = 'salt'", (self._salt,))
+            imported = self._rows("SELECT value FROM meta WHERE key = ?", (LEARNED_FILE_IMPORTED,))
+            if imported:
+                db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+                           (LEARNED_FILE_IMPORTED, imported[0][0]))
+            db.execute("UPDATE knowledge_version SET version = ?", (version,))
+            target.engine.announce(db.connection, version)
+        target._salt = self._salt
+        return CopiedRows(counts["questions"], counts["votes"], counts["learned_phrasings"])
 
 
 class _NothingChanged(Exception):

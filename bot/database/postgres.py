@@ -13,7 +13,7 @@ BEGIN/COMMIT, the same statements as on SQLite.
 from __future__ import annotations
 
 import threading
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
 
@@ -27,13 +27,12 @@ MIGRATION_LOCK = 0x66_61_63_74_62_6F_74  # "factbot"
 
 
 def redacted(url: str) -> str:
-    """The URL with any password replaced, for logs and messages."""
+    """The URL with any password (in the user part or as ``?password=``) replaced, for logs and messages."""
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)[1]
-    user = parts.username or ""
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc}"))
+    if parts.password is not None:
+        parts = parts._replace(netloc=f"{parts.username or ''}:***@{parts.netloc.rsplit('@', 1)[1]}")
+    query = [(key, "***" if key == "password" else value) for key, value in parse_qsl(parts.query, keep_blank_values=True)]
+    return urlunsplit(parts._replace(query=urlencode(query, safe="*")))
 
 
 class PostgresEngine(Engine):
