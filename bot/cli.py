@@ -79,7 +79,7 @@ def _bot_from(settings: Settings, database: Database | None) -> FactBot:
     """The knowledge folder with the database's learned phrasings; without a database, the folder alone."""
     try:
         if database is None:
-            return FactBot(load_knowledge(settings.knowledge_dir, learned={}), settings)
+            return FactBot(load_knowledge(settings.knowledge_dir, learned_phrasings={}), settings)
         return KnowledgeStore(settings.knowledge_dir, settings, database).current
     except KnowledgeError as error:
         raise CommandError(str(error)) from error
@@ -186,7 +186,7 @@ def command_check(args: argparse.Namespace) -> int:
         except (CommandError, DatabaseError) as error:
             print(f"factbot: {error}; checking the folder without the learned phrasings.", file=sys.stderr)
     try:
-        knowledge = load_knowledge(directory, learned=learned)
+        knowledge = load_knowledge(directory, learned_phrasings=learned)
     except KnowledgeError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID

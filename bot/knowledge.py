@@ -306,11 +306,11 @@ def _raw_ids(name: str, raw: Any, key: str) -> Iterator[tuple[str, str]]:
 
 
 def load_knowledge(directory: Path | str, overrides: Mapping[str, str] | None = None,
-                   learned: Mapping[str, Sequence[str]] | None = None) -> Knowledge:
+                   learned_phrasings: Mapping[str, Sequence[str]] | None = None) -> Knowledge:
     """Read and validate a knowledge folder. Raises ``KnowledgeError`` listing every problem.
 
     ``overrides`` maps file names to text used instead of the files on disk, so a change can be
-    validated together with everything else before it is written. ``learned`` is the taught
+    validated together with everything else before it is written. ``learned_phrasings`` are the taught
     phrasings from the shared store (``bot.database``); given, it replaces
     ``learned_questions.yaml``, which is then only read by the one-time import.
     """
@@ -331,8 +331,8 @@ def load_knowledge(directory: Path | str, overrides: Mapping[str, str] | None = 
     synonyms_file = _validate(SynonymsFile, SYNONYMS_FILE, read_yaml(SYNONYMS_FILE), problems)
     contrasts_file = _validate(ContrastsFile, CONTRASTS_FILE, read_yaml(CONTRASTS_FILE), problems)
     translations_file = _validate(TranslationsFile, TRANSLATIONS_FILE, read_yaml(TRANSLATIONS_FILE), problems)
-    learned_source = LEARNED_QUESTIONS_FILE if learned is None else LEARNED_PHRASINGS
-    raw_learned = read_yaml(LEARNED_QUESTIONS_FILE) if learned is None else {"learned": dict(learned)}
+    learned_source = LEARNED_QUESTIONS_FILE if learned_phrasings is None else LEARNED_PHRASINGS
+    raw_learned = read_yaml(LEARNED_QUESTIONS_FILE) if learned_phrasings is None else {"learned": dict(learned_phrasings)}
     learned_file = _validate(LearnedQuestionsFile, learned_source, raw_learned, problems)
 
     article: str | None = None
@@ -343,7 +343,7 @@ def load_knowledge(directory: Path | str, overrides: Mapping[str, str] | None = 
             problems.add(meta.file, "the article is empty")
             article = None
 
-    learned_by_fact = learned_file.learned if learned_file else {}
+    learned = learned_file.learned if learned_file else {}
 
     seen_ids: dict[str, str] = {}
     for file, entry_id in [*_raw_ids(FACTS_FILE, raw_facts, "facts"), *_raw_ids(OUT_OF_SCOPE_FILE, raw_oos, "out_of_scope")]:
@@ -351,14 +351,14 @@ def load_knowledge(directory: Path | str, overrides: Mapping[str, str] | None = 
             problems.add(file, f"duplicate id (also used in {seen_ids[entry_id]})", entry_id, "id")
         seen_ids.setdefault(entry_id, file)
     fact_ids = {spec.id for spec in fact_specs}
-    for fact_id in learned_by_fact:
+    for fact_id in learned:
         if fact_id not in fact_ids and raw_facts is not None:
             problems.add(learned_source, "no fact has this id", fact_id)
 
     facts: dict[str, Fact] = {}
     for spec in fact_specs:
         quotes = _resolve_quotes(spec, article, article_name, problems) if article is not None else ()
-        questions = tuple(spec.questions) + tuple(learned_by_fact.get(spec.id, ()))
+        questions = tuple(spec.questions) + tuple(learned.get(spec.id, ()))
         facts[spec.id] = Fact(
             spec.id, spec.topic, spec.answer, quotes, questions, tuple(spec.keywords), tuple(spec.entities)
         )
@@ -366,7 +366,7 @@ def load_knowledge(directory: Path | str, overrides: Mapping[str, str] | None = 
     _check_unique_questions(
         [(FACTS_FILE, spec.id, tuple(spec.questions)) for spec in fact_specs]
         + [(OUT_OF_SCOPE_FILE, spec.id, tuple(spec.questions)) for spec in oos_specs]
-        + [(learned_source, fact_id, tuple(questions)) for fact_id, questions in learned_by_fact.items()],
+        + [(learned_source, fact_id, tuple(questions)) for fact_id, questions in learned.items()],
         problems,
     )
 

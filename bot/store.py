@@ -100,7 +100,7 @@ class KnowledgeStore:
         except DatabaseError as error:
             log.warning("cannot read the learned phrasings (%s); using the %d last read",
                         error, sum(map(len, self._learned.values())))
-        return load_knowledge(self.directory, learned=self._learned)
+        return load_knowledge(self.directory, learned_phrasings=self._learned)
 
     def reload(self) -> ReloadResult:
         """Re-read the folder and the learned phrasings; on any problem keep the current facts and say why."""

@@ -81,7 +81,7 @@ def teach(database: Database, directory: Path, question: str, fact_id: str, *, m
 def _teach(directory: Path, learned: LearnedPhrasings, question: str, fact_id: str, *, move: bool) -> TeachResult:
     """Decide, and change ``learned`` in place only when the result is valid."""
     try:
-        current = load_knowledge(directory, learned=learned)
+        current = load_knowledge(directory, learned_phrasings=learned)
     except KnowledgeError as error:
         return TeachResult(TeachStatus.INVALID, question, fact_id, problems=tuple(error.problems))
     key = phrasing_key(question)
@@ -96,7 +96,7 @@ def _teach(directory: Path, learned: LearnedPhrasings, question: str, fact_id: s
         candidate[owner] = [q for q in candidate[owner] if phrasing_key(q) != key]
     candidate.setdefault(fact_id, []).append(question)
     try:
-        load_knowledge(directory, learned=candidate)
+        load_knowledge(directory, learned_phrasings=candidate)
     except KnowledgeError as error:
         return TeachResult(TeachStatus.INVALID, question, fact_id, problems=tuple(error.problems))
     learned.clear()
@@ -154,7 +154,7 @@ def import_learned(database: Database, directory: Path, incoming: LearnedPhrasin
             known = candidate.setdefault(fact_id, [])
             known.extend(q for q in questions if q not in known)
         try:
-            load_knowledge(directory, learned=candidate)
+            load_knowledge(directory, learned_phrasings=candidate)
         except KnowledgeError as error:
             return tuple(error.problems)
         learned.clear()

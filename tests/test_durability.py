@@ -69,7 +69,7 @@ def test_concurrent_teachers_in_separate_processes_lose_nothing(knowledge_copy: 
     ]
     assert [process.wait(timeout=120) for process in processes] == [0] * len(phrasings)
     database = open_database(database_url, retention_days=30)
-    learned = load_knowledge(knowledge_copy, learned=database.learned_phrasings()).facts["venue"].questions
+    learned = load_knowledge(knowledge_copy, learned_phrasings=database.learned_phrasings()).facts["venue"].questions
     assert all(phrasing in learned for phrasing in phrasings)
     database.close()
 
