@@ -12,14 +12,12 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from bot.database import DatabaseError
 from bot.settings import PROJECT_ROOT
 from tests.conftest import KNOWLEDGE_DIR
 from tests.discord_harness import Running, eventually, running_bot
 from tests.test_discord_e2e import ask
-from tests.test_learning_e2e import NEW_PHRASING
+from tests.test_learning_e2e import NEW_PHRASING, moderator_command
 
 CHANGE_REACHES_EVERY_PROCESS_SECONDS = 2.0
 UNLIMITED = {"cooldown_rate": 10_000, "cooldown_seconds": 1}
@@ -39,6 +37,13 @@ def teach_elsewhere(tmp_path: Path, database_url: str, question: str, fact_id: s
 def fact_of(body: dict) -> str | None:
     footer = body["data"]["embeds"][0].get("footer", {}).get("text", "")
     return footer.split()[1] if footer.startswith("fact ") else None
+
+
+def logged_questions(live: Running) -> int:
+    try:
+        return live.client.database.stats(1).total
+    except DatabaseError:  # still reconnecting
+        return 0
 
 
 async def test_a_phrasing_taught_by_another_process_is_answered_within_two_seconds(knowledge_copy: Path, tmp_path: Path,
@@ -81,27 +86,13 @@ async def test_a_postgresql_restart_never_stops_answering_and_unlogged_questions
             await asyncio.to_thread(postgres.start)
         # Once the writer has reconnected (after its pause), questions reach the log again.
         deadline = time.monotonic() + 30
-        while _total(live) < 2:
+        while logged_questions(live) < 2:
             assert time.monotonic() < deadline, "questions are logged again after the restart"
             await ask(live.server, "what was his time?")
             await asyncio.sleep(0.5)
 
 
-def _total(live: Running) -> int:
-    try:
-        return live.client.database.stats(1).total
-    except DatabaseError:
-        return 0
-
-
-@pytest.fixture(autouse=True)
-def _quiet_discord_logs(caplog):
-    caplog.set_level(logging.WARNING, logger="discord")
-
-
 async def test_a_report_while_postgresql_is_down_is_a_message_not_an_error(knowledge_copy: Path, postgres):
-    from tests.test_learning_e2e import moderator_command
-
     async with running_bot(knowledge_copy, database_url=postgres.create_database(), **UNLIMITED) as live:
         await asyncio.to_thread(postgres.stop)
         try:
