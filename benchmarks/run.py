@@ -4,6 +4,10 @@
     python -m benchmarks.run --json results.json   # also write the figures as JSON
     python -m benchmarks.run --sizes 50 --quick    # a quick smoke run (what the test suite does)
 
+The shared-store figures (50 concurrent askers on SQLite and on PostgreSQL) start a throwaway
+PostgreSQL server the way the tests do (tests/postgres_server.py); without PostgreSQL's binaries
+that row is left out and says so.
+
 Every figure is measured with time.perf_counter_ns. Each fact-base size is measured in a fresh
 child process so its load time is cold and its memory figure is its own. Every table also
 times the simplest retrievers over the article's sentences (benchmarks/baselines.py: rank-bm25,
@@ -24,7 +28,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -177,16 +182,14 @@ async def measure_end_to_end(sequential: int, concurrent_users: int, per_user: i
 async def measure_database_contention(distinct_questions: int, samples: int) -> dict[str, Any]:
     """/ask latency while the database is busy: during /unanswered over many distinct logged
     questions, and while another process holds the SQLite write lock."""
-    from bot.answers import Reply
-    from bot.matcher import Outcome
-    from bot.question_log import QuestionLog, Source
+    from bot.database import Source, open_database, sqlite_url
     from tests.discord_harness import running_bot
 
     with tempfile.TemporaryDirectory() as scratch:
         database = Path(scratch) / "factbot.sqlite3"
-        filler = QuestionLog(database, retention_days=30)
+        filler = open_database(sqlite_url(database), retention_days=30)
         for index in range(distinct_questions):
-            filler.record(Reply(f"what was the weather like on day {index} for runner {index * 7}", Outcome.NOT_FOUND, "no"),
+            filler.record(f"what was the weather like on day {index} for runner {index * 7}", "not_found", None, 0.0,
                           Source.CLI)
         filler.close()
         async with running_bot(ROOT / "knowledge", data_dir=Path(scratch), cooldown_rate=10_000, cooldown_seconds=1) as live:
@@ -203,6 +206,59 @@ async def measure_database_contention(distinct_questions: int, samples: int) -> 
                 locker.close()
     return {"distinct_logged_questions": distinct_questions, "during_unanswered_ms": during_report,
             "during_exclusive_lock_ms": during_lock}
+
+
+@contextmanager
+def _writes_blocked(database_url: str) -> Iterator[None]:
+    """Another client holds the lock every question write needs, until the block ends."""
+    from bot.database import SQLITE_PREFIX
+
+    if database_url.startswith(SQLITE_PREFIX):
+        locker = sqlite3.connect(database_url.removeprefix(SQLITE_PREFIX), isolation_level=None)
+        locker.execute("BEGIN EXCLUSIVE")
+    else:
+        import psycopg
+
+        locker = psycopg.connect(database_url, autocommit=True)
+        locker.execute("BEGIN")
+        locker.execute("LOCK TABLE questions IN ACCESS EXCLUSIVE MODE")
+    try:
+        yield
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+
+
+async def measure_shared_store(concurrent_users: int, per_user: int) -> dict[str, Any]:
+    """Answers per second with many concurrent askers on each engine, with every question logged,
+    and again while another client blocks every write: writes must never slow answering."""
+    from bot.database import sqlite_url
+    from tests.discord_harness import running_bot
+    from tests.postgres_server import PostgresServer, find_binaries
+
+    results: dict[str, Any] = {"concurrent_users": concurrent_users, "answers": concurrent_users * per_user}
+    binaries = find_binaries()
+    postgres = PostgresServer(binaries) if binaries else None
+    with tempfile.TemporaryDirectory() as scratch:
+        urls = {"sqlite": sqlite_url(Path(scratch) / "factbot.sqlite3")}
+        if postgres is not None:
+            postgres.init()
+            postgres.start()
+            urls["postgresql"] = postgres.create_database()
+        else:
+            results["postgresql"] = "not measured: PostgreSQL's pg_ctl is not installed"
+        try:
+            for engine, url in urls.items():
+                async with running_bot(ROOT / "knowledge", data_dir=Path(scratch) / engine, database_url=url,
+                                       cooldown_rate=10_000, cooldown_seconds=1) as live:
+                    logged = await _answers_per_second(live.server, concurrent_users, per_user)
+                    with _writes_blocked(url):
+                        blocked = await _answers_per_second(live.server, concurrent_users, per_user)
+                    results[engine] = {"answers_per_s": logged, "answers_per_s_while_writes_blocked": blocked}
+        finally:
+            if postgres is not None:
+                postgres.remove()
+    return results
 
 
 async def _run_unanswered_repeatedly(server: Any, until: int) -> None:
@@ -269,6 +325,7 @@ def main() -> None:
         "generated": {str(size): run_child(size, question_count) for size in sizes},
         "end_to_end": asyncio.run(measure_end_to_end(20 if args.quick else 200, 5 if args.quick else 50, 2 if args.quick else 20)),
         "database_contention": asyncio.run(measure_database_contention(200 if args.quick else 5000, 10 if args.quick else 100)),
+        "shared_store": asyncio.run(measure_shared_store(5 if args.quick else 50, 2 if args.quick else 20)),
     }
 
     start_up = results["start_up"]
@@ -291,6 +348,16 @@ def main() -> None:
           f"during /unanswered p50 {busy['during_unanswered_ms']['p50']:.1f} ms, p99 {busy['during_unanswered_ms']['p99']:.1f} ms; "
           f"while another process holds the write lock p50 {busy['during_exclusive_lock_ms']['p50']:.1f} ms, "
           f"p99 {busy['during_exclusive_lock_ms']['p99']:.1f} ms.")
+    shared = results["shared_store"]
+    print(f"Shared store, {shared['concurrent_users']} concurrent askers ({shared['answers']} answers each run), every "
+          "question logged:")
+    for engine in ("sqlite", "postgresql"):
+        figures = shared[engine]
+        if isinstance(figures, str):
+            print(f"  {engine}: {figures}")
+        else:
+            print(f"  {engine}: {figures['answers_per_s']:.0f} answers/s; while another client blocks every write "
+                  f"{figures['answers_per_s_while_writes_blocked']:.0f} answers/s")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
 

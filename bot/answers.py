@@ -51,13 +51,17 @@ class Reply:
     def matched(self) -> bool:
         return self.outcome is Outcome.ANSWERED
 
+    @property
+    def fact_id(self) -> str | None:
+        return self.fact.id if self.fact else None
+
     def to_json(self) -> dict[str, Any]:
         """The public JSON contract of ``factbot ask --json`` (documented in the README)."""
         return {
             "question": self.question,
             "outcome": self.outcome.value,
             "matched": self.matched,
-            "fact_id": self.fact.id if self.fact else None,
+            "fact_id": self.fact_id,
             "score": self.score,
             "answer": self.text,
             "quotes": [{"text": q.text, "start": q.start, "end": q.end} for q in self.quotes],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import math
 
-from bot.question_log import Stats
+from bot.database import Stats
 
 MAX_DATE_LABELS = 12
 

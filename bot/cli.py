@@ -1,4 +1,4 @@
-"""The ``factbot`` command: ask, chat, check, eval, facts, unanswered, teach, stats, health and run."""
+"""The ``factbot`` command: ask, chat, check, new, eval, facts, unanswered, teach, learned, stats, health and run."""
 
 from __future__ import annotations
 
@@ -6,25 +6,34 @@ import argparse
 import io
 import json
 import re
-import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from importlib.metadata import version
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from pydantic import ValidationError
 
 from bot.answers import FactBot, Reply
+from bot.database import Database, DatabaseError, Source, Stats, open_database, open_database_for, sqlite_url
 from bot.evaluation import EvaluationFileError, evaluate, read_labelled_questions
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.matcher import Outcome
-from bot.question_log import QuestionLog, SchemaTooNew, Source, Stats
 from bot.settings import Settings, describe_settings_error
-from bot.teaching import TeachStatus, teach
+from bot.store import KnowledgeStore
+from bot.teaching import (
+    LearnedFileError,
+    TeachStatus,
+    import_learned,
+    read_learned_file,
+    render_learned,
+    teach,
+    write_atomically,
+)
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+T = TypeVar("T")
 CHAT_QUIT_WORDS = {"quit", "exit", "bye", ":q"}
 
 
@@ -49,9 +58,30 @@ def _settings() -> Settings:
         raise CommandError(f"invalid settings (environment or .env):\n{describe_settings_error(error)}", EXIT_USAGE) from error
 
 
-def _load_bot(settings: Settings) -> FactBot:
+def _open_database(settings: Settings) -> Database:
     try:
-        return FactBot(load_knowledge(settings.knowledge_dir), settings)
+        return open_database_for(settings)
+    except DatabaseError as error:
+        raise CommandError(f"cannot open the database: {error}") from error
+
+
+def _load_bot(settings: Settings) -> FactBot:
+    """Answering matters more than the database: when it cannot be opened, the folder's facts
+    alone answer, and stderr says so."""
+    try:
+        database: Database | None = _open_database(settings)
+    except CommandError as error:
+        print(f"factbot: {error}; answering without the learned phrasings.", file=sys.stderr)
+        database = None
+    return _bot_from(settings, database)
+
+
+def _bot_from(settings: Settings, database: Database | None) -> FactBot:
+    """The knowledge folder with the database's learned phrasings; without a database, the folder alone."""
+    try:
+        if database is None:
+            return FactBot(load_knowledge(settings.knowledge_dir, learned_phrasings={}), settings)
+        return KnowledgeStore(settings.knowledge_dir, settings, database).current
     except KnowledgeError as error:
         raise CommandError(str(error)) from error
 
@@ -102,21 +132,15 @@ def command_ask(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _open_log(settings: Settings) -> QuestionLog:
-    try:
-        return QuestionLog(settings.database_path, retention_days=settings.retention_days, hash_user_ids=settings.hash_user_ids)
-    except (SchemaTooNew, sqlite3.Error, OSError) as error:
-        raise CommandError(f"cannot open the question log {settings.database_path}: {error}") from error
-
-
 def command_chat(args: argparse.Namespace) -> int:
     settings = _settings()
-    bot = _load_bot(settings)
     try:
-        question_log: QuestionLog | None = _open_log(settings)
+        database: Database | None = _open_database(settings)
     except CommandError as error:  # chatting matters more than logging the chat
         print(f"factbot: {error}; questions will not be logged.", file=sys.stderr)
-        question_log = None
+        database = None
+    bot = _bot_from(settings, database)
+    unlogged = 0
     meta = bot.knowledge.meta
     print(f"factbot: ask me about “{meta.title}”. Type 'topics' for what I know, 'quit' to leave.")
     while True:
@@ -131,9 +155,13 @@ def command_chat(args: argparse.Namespace) -> int:
             print(format_topics(bot))
             continue
         reply = bot.ask(question)
-        if question_log is not None and question.strip():
-            question_log.record(reply, Source.CLI)
         print(format_reply(reply), end="\n\n")
+        if database is not None and question.strip():
+            try:
+                database.record(reply.question, reply.outcome.value, reply.fact_id, reply.score, Source.CLI)
+            except DatabaseError as error:
+                unlogged += 1
+                print(f"factbot: could not log that question ({unlogged} not logged): {error}", file=sys.stderr)
 
 
 def format_topics(bot: FactBot) -> str:
@@ -145,14 +173,26 @@ def format_topics(bot: FactBot) -> str:
 
 
 def command_check(args: argparse.Namespace) -> int:
-    directory = Path(args.directory) if args.directory else _settings().knowledge_dir
+    """A folder named on the command line is checked alone (with its learned_questions.yaml, if
+    any); the configured one together with the learned phrasings in the database."""
+    learned, with_learned = None, ""
+    if args.directory:
+        directory = Path(args.directory)
+    else:
+        settings = _settings()
+        directory = settings.knowledge_dir
+        try:
+            learned = _open_database(settings).learned_phrasings()
+            with_learned = f" with {sum(map(len, learned.values()))} learned phrasing(s) from the database"
+        except (CommandError, DatabaseError) as error:
+            print(f"factbot: {error}; checking the folder without the learned phrasings.", file=sys.stderr)
     try:
-        knowledge = load_knowledge(directory)
+        knowledge = load_knowledge(directory, learned_phrasings=learned)
     except KnowledgeError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
     print(
-        f"{directory}: OK: {len(knowledge.facts)} facts, {knowledge.question_count} questions, "
+        f"{directory}{with_learned}: OK: {len(knowledge.facts)} facts, {knowledge.question_count} questions, "
         f"{knowledge.quote_count} quotes (all verbatim in {knowledge.meta.file}), "
         f"{len(knowledge.out_of_scope)} out-of-scope entries"
         + (f"; {knowledge.drafted_count} drafted entries not reviewed yet" if knowledge.drafted_count else "")
@@ -225,7 +265,8 @@ def _share(text: str) -> float:
 
 def command_unanswered(args: argparse.Namespace) -> int:
     settings = _settings()
-    groups = _open_log(settings).unanswered(args.days, _load_bot(settings).matcher.same_question_key)
+    database = _open_database(settings)
+    groups = _report(lambda: database.unanswered(args.days, _bot_from(settings, database).matcher.same_question_key))
     if not groups:
         print(f"No unanswered, ambiguous or voted-down questions in the last {args.days} days.")
     for group in groups:
@@ -233,21 +274,79 @@ def command_unanswered(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _report(read: Callable[[], T]) -> T:
+    try:
+        return read()
+    except DatabaseError as error:
+        raise CommandError(f"cannot read the database: {error}") from error
+
+
 def command_teach(args: argparse.Namespace) -> int:
     settings = _settings()
-    result = teach(settings.knowledge_dir, args.question, args.fact_id, move=args.move)
+    database = _open_database(settings)
+    result = teach(database, settings.knowledge_dir, args.question, args.fact_id, move=args.move)
     print(result.describe())
     if result.status is TeachStatus.BELONGS_ELSEWHERE and not result.other_is_hand_written:
         print("Run again with --move to move it.")
     if result.status is not TeachStatus.TAUGHT:
         return EXIT_OK if result.status is TeachStatus.ALREADY_KNOWN else EXIT_INVALID
-    print("The bot now answers:\n" + format_reply(_load_bot(settings).ask(args.question)))
-    print("A running bot picks this up on /reload, SIGHUP or --watch.")
+    print("The bot now answers:\n" + format_reply(_bot_from(settings, database).ask(args.question)))
+    print(f"Every factbot using {database.describe()} answers this way within 2 s.")
+    return EXIT_OK
+
+
+def command_learned_export(args: argparse.Namespace) -> int:
+    text = render_learned(_report(_open_database(_settings()).learned_phrasings))
+    if args.file is None:
+        _print_utf8(text.rstrip("\n"))
+        return EXIT_OK
+    try:
+        write_atomically(Path(args.file), text)
+    except OSError as error:
+        raise CommandError(f"cannot write {args.file}: {error.strerror}") from error
+    print(f"learned phrasings written to {args.file}")
+    return EXIT_OK
+
+
+def command_learned_import(args: argparse.Namespace) -> int:
+    settings = _settings()
+    try:
+        incoming = read_learned_file(Path(args.file))
+    except LearnedFileError as error:
+        raise CommandError(str(error)) from error
+    problems = _report(lambda: import_learned(_open_database(settings), settings.knowledge_dir, incoming,
+                                              replace=args.replace))
+    if problems:
+        print("Not imported; the knowledge folder would be invalid:", file=sys.stderr)
+        print("\n".join(f"- {problem}" for problem in problems), file=sys.stderr)
+        return EXIT_INVALID
+    print(f"{sum(map(len, incoming.values()))} phrasing(s) {'now make up' if args.replace else 'merged into'} "
+          "the learned phrasings; every running factbot picks them up within 2 s.")
+    return EXIT_OK
+
+
+def command_migrate_db(args: argparse.Namespace) -> int:
+    """Copy the question log, votes and learned phrasings into a new, empty database."""
+    settings = _settings()
+    opened = []
+    try:
+        for url in (args.source or sqlite_url(settings.database_path), args.target):
+            opened.append(open_database(url, retention_days=settings.retention_days, hash_user_ids=settings.hash_user_ids))
+        source, target = opened
+        copied = source.copy_to(target)
+    except DatabaseError as error:
+        raise CommandError(f"nothing migrated: {error}") from error
+    finally:
+        for database in opened:
+            database.close()
+    print(f"copied {copied.questions} questions, {copied.votes} votes and {copied.learned_phrasings} learned phrasings "
+          f"from {source.describe()} to {target.describe()}. Set DATABASE_URL to the new database in every process.")
     return EXIT_OK
 
 
 def command_stats(args: argparse.Namespace) -> int:
-    stats = _open_log(_settings()).stats(args.days)
+    database = _open_database(_settings())
+    stats = _report(lambda: database.stats(args.days))
     print(format_stats(stats))
     if args.chart:
         from bot.charts import stats_chart_png
@@ -374,10 +473,27 @@ def build_parser() -> argparse.ArgumentParser:
     teaching.add_argument("--move", action="store_true", help="move it from the fact it was taught to before")
     teaching.set_defaults(handler=command_teach)
 
+    learned = commands.add_parser("learned", help="the taught phrasings as a file: export to review, import back")
+    learned_commands = learned.add_subparsers(dest="learned_command", metavar="ACTION", required=True)
+    export = learned_commands.add_parser("export", help="write the learned phrasings as learned_questions.yaml")
+    export.add_argument("file", nargs="?", help="where to write (default: standard output)")
+    export.set_defaults(handler=command_learned_export)
+    importing = learned_commands.add_parser("import", help="add the phrasings of a learned_questions.yaml file")
+    importing.add_argument("file")
+    importing.add_argument("--replace", action="store_true", help="make the file the whole set (removes the others)")
+    importing.set_defaults(handler=command_learned_import)
+
     stats = commands.add_parser("stats", help="questions asked, answer rates, top facts and votes")
     stats.add_argument("--days", type=int, default=30)
     stats.add_argument("--chart", help="also write a PNG chart to this file")
     stats.set_defaults(handler=command_stats)
+
+    migrate = commands.add_parser("migrate-db", help="copy the log, votes and learned phrasings into a new database")
+    migrate.add_argument("--from", dest="source", metavar="URL",
+                         help="the database to copy (default: sqlite:///DATABASE_PATH, the SQLite file)")
+    migrate.add_argument("--to", dest="target", metavar="URL", required=True,
+                         help="an empty database, e.g. postgresql://factbot:PASSWORD@db:5432/factbot")
+    migrate.set_defaults(handler=command_migrate_db)
 
     sync = commands.add_parser("sync", help="register the slash commands with Discord now")
     sync.add_argument("--clear-guilds", action="store_true",

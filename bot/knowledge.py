@@ -9,7 +9,8 @@ A knowledge folder holds::
     synonyms.yaml           words people use for the same thing (optional)
     translations.yaml       how people ask in other languages, word by word (optional)
     contrasts.yaml          words that exclude each other, for yes/no questions (optional)
-    learned_questions.yaml  phrasings added by moderators with /teach (optional)
+    learned_questions.yaml  phrasings taught before they moved into the shared store (optional;
+                            imported once, then ``factbot learned export`` writes this form)
 
 ``load_knowledge`` reports every problem it finds at once, each naming the file, the
 fact id and the field, and raises instead of returning a partial fact base.
@@ -17,7 +18,7 @@ fact id and the field, and raises instead of returning a partial fact base.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -45,6 +46,8 @@ SYNONYMS_FILE = "synonyms.yaml"
 TRANSLATIONS_FILE = "translations.yaml"
 CONTRASTS_FILE = "contrasts.yaml"
 LEARNED_QUESTIONS_FILE = "learned_questions.yaml"
+# Where problems with the taught phrasings kept in the shared store are located.
+LEARNED_PHRASINGS = "learned phrasings"
 
 # Far above any real article, and room for 100,000 facts (60 MB of facts.yaml); stops a runaway file early.
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -325,11 +328,14 @@ def _raw_ids(name: str, raw: Any, key: str) -> Iterator[tuple[str, str]]:
             yield name, entry["id"]
 
 
-def load_knowledge(directory: Path | str, overrides: Mapping[str, str] | None = None) -> Knowledge:
+def load_knowledge(directory: Path | str, overrides: Mapping[str, str] | None = None,
+                   learned_phrasings: Mapping[str, Sequence[str]] | None = None) -> Knowledge:
     """Read and validate a knowledge folder. Raises ``KnowledgeError`` listing every problem.
 
     ``overrides`` maps file names to text used instead of the files on disk, so a change can be
-    validated together with everything else before it is written.
+    validated together with everything else before it is written. ``learned_phrasings`` are the taught
+    phrasings from the shared store (``bot.database``); given, it replaces
+    ``learned_questions.yaml``, which is then only read by the one-time import.
     """
     directory = Path(directory)
     overrides = overrides or {}
@@ -348,7 +354,9 @@ def load_knowledge(directory: Path | str, overrides: Mapping[str, str] | None = 
     synonyms_file = _validate(SynonymsFile, SYNONYMS_FILE, read_yaml(SYNONYMS_FILE), problems)
     contrasts_file = _validate(ContrastsFile, CONTRASTS_FILE, read_yaml(CONTRASTS_FILE), problems)
     translations_file = _validate(TranslationsFile, TRANSLATIONS_FILE, read_yaml(TRANSLATIONS_FILE), problems)
-    learned_file = _validate(LearnedQuestionsFile, LEARNED_QUESTIONS_FILE, read_yaml(LEARNED_QUESTIONS_FILE), problems)
+    learned_source = LEARNED_QUESTIONS_FILE if learned_phrasings is None else LEARNED_PHRASINGS
+    raw_learned = read_yaml(LEARNED_QUESTIONS_FILE) if learned_phrasings is None else {"learned": dict(learned_phrasings)}
+    learned_file = _validate(LearnedQuestionsFile, learned_source, raw_learned, problems)
 
     article: str | None = None
     article_name = meta.file if meta else "article.txt"
@@ -368,7 +376,7 @@ def load_knowledge(directory: Path | str, overrides: Mapping[str, str] | None = 
     fact_ids = {spec.id for spec in fact_specs}
     for fact_id in learned:
         if fact_id not in fact_ids and raw_facts is not None:
-            problems.add(LEARNED_QUESTIONS_FILE, "no fact has this id", fact_id)
+            problems.add(learned_source, "no fact has this id", fact_id)
 
     facts: dict[str, Fact] = {}
     finder = _QuoteFinder(article) if article is not None else None
@@ -382,7 +390,7 @@ def load_knowledge(directory: Path | str, overrides: Mapping[str, str] | None = 
     _check_unique_questions(
         [(FACTS_FILE, spec.id, tuple(spec.questions)) for spec in fact_specs]
         + [(OUT_OF_SCOPE_FILE, spec.id, tuple(spec.questions)) for spec in oos_specs]
-        + [(LEARNED_QUESTIONS_FILE, fact_id, tuple(questions)) for fact_id, questions in learned.items()],
+        + [(learned_source, fact_id, tuple(questions)) for fact_id, questions in learned.items()],
         problems,
     )
 

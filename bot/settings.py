@@ -8,6 +8,8 @@ from typing import Annotated, Any
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.database import URL_PREFIXES, sqlite_url
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -66,7 +68,10 @@ class Settings(MatchSettings):
     shard_count: int | None = Field(None, ge=1)
     shard_ids: IdList = []
     data_dir: Path = Field(default_factory=_default_data_dir, description="Where the log and the health file live.")
-    database_path: Path = Field(Path(), description="The question log; default DATA_DIR/factbot.sqlite3.")
+    database_path: Path = Field(Path(), description="The SQLite file used when DATABASE_URL is unset; default DATA_DIR/factbot.sqlite3.")
+    database_url: SecretStr = Field(
+        SecretStr(""), description="sqlite:///PATH or postgresql://user:password@host:port/db; default sqlite:///DATABASE_PATH."
+    )
     health_file: Path = Field(
         Path(), description="Touched while the gateway is connected and heartbeats acknowledged; default DATA_DIR/healthy."
     )
@@ -96,6 +101,14 @@ class Settings(MatchSettings):
     def blank_token_is_none(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("database_url")
+    @classmethod
+    def known_database(cls, value: SecretStr) -> SecretStr:
+        url = value.get_secret_value()
+        if url and not url.startswith(URL_PREFIXES):
+            raise ValueError("must start with sqlite:/// or postgresql://")  # the value is not echoed
+        return value
+
     @field_validator("log_level")
     @classmethod
     def known_log_level(cls, value: str) -> str:
@@ -113,6 +126,8 @@ class Settings(MatchSettings):
             self.database_path = self.data_dir / "factbot.sqlite3"
         if self.health_file == Path():
             self.health_file = self.data_dir / "healthy"
+        if not self.database_url.get_secret_value():
+            self.database_url = SecretStr(sqlite_url(self.database_path))
         return self
 
     @model_validator(mode="after")

@@ -1,9 +1,11 @@
 """The live fact base: answers from the current one, swaps in a new one only when it is valid.
 
-``/reload``, SIGHUP and ``--watch`` all go through ``KnowledgeStore.reload``. A reload builds
-the new fact base completely (loading, validation, matcher index) before one reference
-assignment makes it current, so a question never sees a half-built fact base and a broken
-folder leaves the old facts serving.
+The fact base is the knowledge folder plus the learned phrasings from the shared store
+(``bot.database``). ``/reload``, ``/teach``, SIGHUP, ``--watch`` and a change announced by
+another process all go through ``KnowledgeStore.reload``. A reload builds the new fact base
+completely (loading, validation, matcher index) before one reference assignment makes it
+current, so a question never sees a half-built fact base and a broken folder leaves the old
+facts serving. When the database cannot be reached, the learned phrasings last read are used.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answers import FactBot
+from bot.database import Database, DatabaseError, LearnedPhrasings
 from bot.knowledge import Knowledge, KnowledgeError, Problem, load_knowledge
 from bot.settings import MatchSettings
+from bot.teaching import adopt_learned_file
 
 log = logging.getLogger(__name__)
 
@@ -74,22 +78,36 @@ class ReloadResult:
 class KnowledgeStore:
     """Holds the current ``FactBot``; safe to reload from any thread while questions are answered."""
 
-    def __init__(self, directory: Path, settings: MatchSettings) -> None:
+    def __init__(self, directory: Path, settings: MatchSettings, database: Database) -> None:
         self.directory = directory
         self.settings = settings
-        self._current = FactBot(load_knowledge(directory), settings)
+        self.database = database
+        self._learned: LearnedPhrasings = {}
+        try:
+            adopt_learned_file(database, directory)
+        except DatabaseError as error:
+            log.warning("cannot import the learned phrasings file now: %s", error)
+        self._current = FactBot(self._load(), settings)
         self._reload_lock = threading.Lock()
 
     @property
     def current(self) -> FactBot:
         return self._current
 
+    def _load(self) -> Knowledge:
+        try:
+            self._learned = self.database.learned_phrasings()
+        except DatabaseError as error:
+            log.warning("cannot read the learned phrasings (%s); using the %d last read",
+                        error, sum(map(len, self._learned.values())))
+        return load_knowledge(self.directory, learned_phrasings=self._learned)
+
     def reload(self) -> ReloadResult:
-        """Re-read the folder; on any problem keep the current facts and say why."""
+        """Re-read the folder and the learned phrasings; on any problem keep the current facts and say why."""
         with self._reload_lock:
             old = self._current
             try:
-                candidate = FactBot(load_knowledge(self.directory), self.settings)
+                candidate = FactBot(self._load(), self.settings)
             except KnowledgeError as error:
                 return ReloadResult(problems=tuple(error.problems))
             except Exception as error:  # a bug must not take the serving facts down with it

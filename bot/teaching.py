@@ -1,52 +1,39 @@
-"""Teaching the bot a new phrasing of a fact (``/teach``, ``factbot teach``).
+"""Learned phrasings: teaching the bot a new phrasing of a fact (``/teach``, ``factbot teach``),
+and moving the taught phrasings between the shared store and files (``factbot learned``).
 
-Taught phrasings go to ``learned_questions.yaml`` in the knowledge folder, never into the
-hand-written ``facts.yaml``. The new file is validated together with the rest of the folder
-before anything touches the disk, then written atomically (temporary file, fsync, rename), so
-a crash leaves either the old file or the new one, never half of one.
+Taught phrasings live in the shared store (``bot.database``), so every process on every machine
+answers with them; they are kept apart from the hand-written ``facts.yaml``. A change is
+validated together with the knowledge folder and written in one transaction that every other
+teacher waits for, so two moderators teaching at once on two machines both land, and a change
+that would make the fact base invalid is never written. ``learned_questions.yaml`` is the file
+form, for review and version control (``factbot learned export`` / ``import``); a folder that
+still has one from before the store is imported once.
 """
 
 from __future__ import annotations
 
-import fcntl
+import logging
 import os
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 import yaml
+from pydantic import ValidationError
 
-from bot.knowledge import (
-    LEARNED_QUESTIONS_FILE,
-    KnowledgeError,
-    Problem,
-    load_knowledge,
-)
+from bot.database import Database, DatabaseError, LearnedPhrasings
+from bot.knowledge import LEARNED_QUESTIONS_FILE, KnowledgeError, Problem, load_knowledge
 from bot.models import LearnedQuestionsFile
 from bot.normalize import phrasing_key
 
+log = logging.getLogger(__name__)
+
 LEARNED_FILE_HEADER = """\
-# Phrasings taught by moderators with /teach or `factbot teach`, by fact id.
-# Written by factbot (atomically); safe to edit by hand. Validated with the rest of the folder.
+# Phrasings taught by moderators with /teach or `factbot teach`, by fact id, as exported by
+# `factbot learned export`. factbot answers from the copy in its database; after editing this
+# file, `factbot learned import` it (validated with the knowledge folder before anything is written).
 """
-
-_write_lock = threading.Lock()
-TEACH_LOCK_FILE = ".teach.lock"
-
-
-@contextmanager
-def _folder_lock(directory: Path) -> Iterator[None]:
-    """Serialise teaching across processes (several shard processes may share one folder)."""
-    with _write_lock, open(directory / TEACH_LOCK_FILE, "a+b") as lock_file:
-        fcntl.flock(lock_file, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
 class TeachStatus(StrEnum):
@@ -69,8 +56,7 @@ class TeachResult:
 
     def describe(self) -> str:
         if self.status is TeachStatus.UNWRITABLE:
-            return (f"Not taught: the knowledge folder cannot be written ({self.reason}). Mount it writable, "
-                    "or teach on the machine that holds the folder and reload.")
+            return f"Not taught: the database cannot be written just now ({self.reason}). Try again shortly."
         if self.status is TeachStatus.TAUGHT:
             return f"Taught: {self.question!r} now asks about '{self.fact_id}'."
         if self.status is TeachStatus.ALREADY_KNOWN:
@@ -81,16 +67,62 @@ class TeachResult:
         return "Not taught; the knowledge folder would be invalid:\n" + "\n".join(f"- {p}" for p in self.problems)
 
 
-def _read_learned(directory: Path) -> dict[str, list[str]]:
-    path = directory / LEARNED_QUESTIONS_FILE
-    if not path.exists():
-        return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {fact_id: list(questions) for fact_id, questions in LearnedQuestionsFile.model_validate(data).learned.items()}
+def teach(database: Database, directory: Path, question: str, fact_id: str, *, move: bool = False) -> TeachResult:
+    """Add ``question`` as a phrasing of ``fact_id``. With ``move``, take it from the fact that
+    has it now (only a taught phrasing can be moved; hand-written ones are edited in facts.yaml)."""
+    question = " ".join(question.split())
+    try:
+        with database.changing_learned_phrasings() as learned:
+            return _teach(directory, learned, question, fact_id, move=move)
+    except DatabaseError as error:  # the server is down or the file read-only: nothing was written
+        return TeachResult(TeachStatus.UNWRITABLE, question, fact_id, reason=str(error))
 
 
-def _render(learned: dict[str, list[str]]) -> str:
-    body = yaml.safe_dump({"learned": {k: v for k, v in sorted(learned.items()) if v}}, allow_unicode=True, sort_keys=False, width=100)
+def _teach(directory: Path, learned: LearnedPhrasings, question: str, fact_id: str, *, move: bool) -> TeachResult:
+    """Decide, and change ``learned`` in place only when the result is valid."""
+    try:
+        current = load_knowledge(directory, learned_phrasings=learned)
+    except KnowledgeError as error:
+        return TeachResult(TeachStatus.INVALID, question, fact_id, problems=tuple(error.problems))
+    key = phrasing_key(question)
+    owner = next((f.id for f in current.facts.values() if key in {phrasing_key(q) for q in f.questions}), None)
+    if owner == fact_id:
+        return TeachResult(TeachStatus.ALREADY_KNOWN, question, fact_id)
+    candidate = {other: list(questions) for other, questions in learned.items()}
+    if owner is not None:
+        taught_by_owner = [q for q in learned.get(owner, []) if phrasing_key(q) == key]
+        if not move or not taught_by_owner:
+            return TeachResult(TeachStatus.BELONGS_ELSEWHERE, question, fact_id, owner, not taught_by_owner)
+        candidate[owner] = [q for q in candidate[owner] if phrasing_key(q) != key]
+    candidate.setdefault(fact_id, []).append(question)
+    try:
+        load_knowledge(directory, learned_phrasings=candidate)
+    except KnowledgeError as error:
+        return TeachResult(TeachStatus.INVALID, question, fact_id, problems=tuple(error.problems))
+    learned.clear()
+    learned.update({other: questions for other, questions in candidate.items() if questions})
+    return TeachResult(TeachStatus.TAUGHT, question, fact_id, owner)
+
+
+# -- the file form ------------------------------------------------------------------------------
+
+
+class LearnedFileError(Exception):
+    """A learned phrasings file that cannot be read or is not in the expected form."""
+
+
+def read_learned_file(path: Path) -> LearnedPhrasings:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        parsed = LearnedQuestionsFile.model_validate(data)
+    except (OSError, yaml.YAMLError, ValidationError) as error:
+        raise LearnedFileError(f"{path}: {error}") from error
+    return {fact_id: list(questions) for fact_id, questions in parsed.learned.items()}
+
+
+def render_learned(learned: LearnedPhrasings) -> str:
+    body = yaml.safe_dump({"learned": {k: v for k, v in sorted(learned.items()) if v}}, allow_unicode=True,
+                          sort_keys=False, width=100)
     return LEARNED_FILE_HEADER + body
 
 
@@ -113,37 +145,37 @@ def write_atomically(path: Path, text: str) -> None:
         os.close(directory)
 
 
-def teach(directory: Path, question: str, fact_id: str, *, move: bool = False) -> TeachResult:
-    """Add ``question`` as a phrasing of ``fact_id``. With ``move``, take it from the fact that
-    has it now (only a taught phrasing can be moved; hand-written ones are edited in facts.yaml)."""
-    question = " ".join(question.split())
+def import_learned(database: Database, directory: Path, incoming: LearnedPhrasings, *, replace: bool) -> tuple[Problem, ...]:
+    """Merge ``incoming`` into the stored phrasings (or, with ``replace``, make it the whole set),
+    validated with the knowledge folder first; the problems found, and nothing written, if any."""
+    with database.changing_learned_phrasings() as learned:
+        candidate = {} if replace else {fact_id: list(questions) for fact_id, questions in learned.items()}
+        for fact_id, questions in incoming.items():
+            known = candidate.setdefault(fact_id, [])
+            known.extend(q for q in questions if q not in known)
+        try:
+            load_knowledge(directory, learned_phrasings=candidate)
+        except KnowledgeError as error:
+            return tuple(error.problems)
+        learned.clear()
+        learned.update(candidate)
+    return ()
+
+
+def adopt_learned_file(database: Database, directory: Path) -> None:
+    """Once per database, import the ``learned_questions.yaml`` a folder kept before the store
+    held the phrasings. Only a file that is valid with its folder is imported; a broken one is
+    reported and left for ``factbot learned import`` after fixing it."""
+    path = directory / LEARNED_QUESTIONS_FILE
+    if not path.is_file():
+        return
     try:
-        return _teach_locked(directory, question, fact_id, move=move)
-    except OSError as error:  # a read-only mount, a full disk, a folder that went away
-        return TeachResult(TeachStatus.UNWRITABLE, question, fact_id, reason=error.strerror or str(error))
-
-
-def _teach_locked(directory: Path, question: str, fact_id: str, *, move: bool) -> TeachResult:
-    with _folder_lock(directory):
-        try:
-            current = load_knowledge(directory)
-            learned = _read_learned(directory)
-        except KnowledgeError as error:
-            return TeachResult(TeachStatus.INVALID, question, fact_id, problems=tuple(error.problems))
-        key = phrasing_key(question)
-        owner = next((f.id for f in current.facts.values() if key in {phrasing_key(q) for q in f.questions}), None)
-        if owner == fact_id:
-            return TeachResult(TeachStatus.ALREADY_KNOWN, question, fact_id)
-        if owner is not None:
-            taught_by_owner = [q for q in learned.get(owner, []) if phrasing_key(q) == key]
-            if not move or not taught_by_owner:
-                return TeachResult(TeachStatus.BELONGS_ELSEWHERE, question, fact_id, owner, not taught_by_owner)
-            learned[owner] = [q for q in learned[owner] if phrasing_key(q) != key]
-        learned.setdefault(fact_id, []).append(question)
-        text = _render(learned)
-        try:
-            load_knowledge(directory, overrides={LEARNED_QUESTIONS_FILE: text})
-        except KnowledgeError as error:
-            return TeachResult(TeachStatus.INVALID, question, fact_id, problems=tuple(error.problems))
-        write_atomically(directory / LEARNED_QUESTIONS_FILE, text)
-        return TeachResult(TeachStatus.TAUGHT, question, fact_id, owner)
+        load_knowledge(directory)  # the file as the folder used to read it: valid with its facts
+        phrasings = read_learned_file(path)
+    except (KnowledgeError, LearnedFileError) as error:
+        log.warning("not importing %s into the database: %s", path, error)
+        return
+    if database.import_learned_once(phrasings, str(path)):
+        log.warning("imported %d taught phrasing(s) from %s into %s; the file is no longer read "
+                    "(`factbot learned export` writes the current set)", sum(map(len, phrasings.values())), path,
+                    database.describe())

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,8 +10,10 @@ import yaml
 from hypothesis import settings as hypothesis_settings
 
 from bot.answers import FactBot
+from bot.database import sqlite_url
 from bot.knowledge import Knowledge, load_knowledge
 from bot.settings import PROJECT_ROOT, Settings
+from tests.postgres_server import ALLOW_SKIP, PostgresServer, find_binaries
 
 # CI replays the same examples on every run so a landing never depends on luck; locally each run explores new ones.
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -20,6 +22,13 @@ if os.environ.get("CI"):
 
 KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
 DATA_DIR = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test's log and learned phrasings in a folder of its own, never the checkout's data/
+    (where a developer's taught phrasings would change what the tests see)."""
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +53,27 @@ def edit_yaml(path: Path, change: Callable[[dict], None]) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     change(data)
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the whole session."""
+    binaries = find_binaries()
+    if binaries is None:
+        message = "PostgreSQL's pg_ctl is neither on PATH nor in /usr/lib/postgresql/*/bin (apt-get install postgresql)"
+        if os.environ.get(ALLOW_SKIP):
+            pytest.skip(message)
+        pytest.fail(f"{message}; set {ALLOW_SKIP}=1 to skip the PostgreSQL tests instead")
+    server = PostgresServer(binaries)
+    server.init()
+    server.start()
+    yield server
+    server.remove()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty store on each engine."""
+    if request.param == "sqlite":
+        return sqlite_url(tmp_path / "factbot.sqlite3")
+    return request.getfixturevalue("postgres").create_database()

@@ -11,9 +11,9 @@ from pathlib import Path
 import discord
 import yarl
 
+from bot.database import open_database_for
 from bot.discord_bot.client import FactBotClient
 from bot.discord_bot.runner import point_at_discord_endpoints
-from bot.question_log import QuestionLog
 from bot.settings import Settings
 from bot.store import KnowledgeStore
 from tests.fake_discord import FakeDiscord
@@ -49,8 +49,8 @@ async def running_bot(knowledge_dir: Path, *, watch: bool = False, **overrides) 
     saved = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
     settings = settings_for(server, knowledge_dir, **overrides)
     point_at_discord_endpoints(settings)
-    question_log = QuestionLog(settings.database_path, retention_days=settings.retention_days)
-    client = FactBotClient(settings, KnowledgeStore(knowledge_dir, settings), question_log, watch=watch)
+    database = open_database_for(settings)
+    client = FactBotClient(settings, KnowledgeStore(knowledge_dir, settings, database), watch=watch)
     task = asyncio.create_task(client.start(settings.discord_token.get_secret_value()))
     try:
         await server.wait_until_ready()
@@ -60,5 +60,5 @@ async def running_bot(knowledge_dir: Path, *, watch: bool = False, **overrides) 
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.wait_for(task, timeout=5)
         await server.stop()
-        question_log.close()
+        database.close()
         discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved[0], yarl.URL(str(saved[1]))

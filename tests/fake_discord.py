@@ -111,6 +111,7 @@ class FakeDiscord:
         self.faults: list[Fault] = []
         self.expired_interactions: set[str] = set()
         self._sockets: list[web.WebSocketResponse] = []
+        self._socket_shards: dict[web.WebSocketResponse, int] = {}  # from each connection's IDENTIFY
         self._sequence = 0
         self.sessions_started = 0  # READY (and GUILD_CREATE) sent after an IDENTIFY
         self._session_id = "fake-session"
@@ -370,6 +371,7 @@ class FakeDiscord:
         finally:
             if socket in self._sockets:
                 self._sockets.remove(socket)
+            self._socket_shards.pop(socket, None)
         return socket
 
     async def _on_gateway_payload(self, socket: web.WebSocketResponse, payload: JSON) -> None:
@@ -379,6 +381,7 @@ class FakeDiscord:
             await socket.send_json({"op": 11, "d": None, "s": None, "t": None})
         elif op == 2:
             shard = payload["d"].get("shard", [0, 1])
+            self._socket_shards[socket] = shard[0]
             await self._send(socket, "READY", {
                 "v": 10, "user": user_payload(self.world.bot_id, self.world.bot_name, bot=True),
                 "guilds": [{"id": self.world.guild_id, "unavailable": True}], "session_id": self._session_id,
@@ -396,10 +399,14 @@ class FakeDiscord:
         self._sequence += 1
         await socket.send_json({"op": 0, "t": event, "s": self._sequence, "d": data})
 
-    async def dispatch(self, event: str, data: JSON) -> None:
-        """Send an event to the bot on its newest gateway connection."""
-        await self.wait_for(lambda: self._sockets, timeout=5)
-        await self._send(self._sockets[-1], event, data)
+    async def dispatch(self, event: str, data: JSON, shard: int | None = None) -> None:
+        """Send an event to the bot on its newest gateway connection, or the newest of ``shard``'s
+        (with several processes each running some shards, this picks the process)."""
+        def sockets() -> list[web.WebSocketResponse]:
+            return [s for s in self._sockets if shard is None or self._socket_shards.get(s) == shard]
+
+        await self.wait_for(sockets, timeout=5)
+        await self._send(sockets()[-1], event, data)
 
     async def close_gateway(self, code: int) -> None:
         for socket in list(self._sockets):
@@ -497,10 +504,10 @@ class FakeDiscord:
 
     # -- driving -----------------------------------------------------------------------------
 
-    async def interact(self, payload: JSON) -> int:
+    async def interact(self, payload: JSON, shard: int | None = None) -> int:
         """Send an interaction; returns the index of the next recorded request, for wait_for_request."""
         mark = len(self.requests)
-        await self.dispatch("INTERACTION_CREATE", payload)
+        await self.dispatch("INTERACTION_CREATE", payload, shard)
         return mark
 
     async def send_message(self, payload: JSON) -> int:

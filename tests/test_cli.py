@@ -205,15 +205,25 @@ def test_stats_chart_into_a_missing_folder_is_a_message_not_a_traceback(capsys, 
     assert status == 0 and (tmp_path / "chart.png").read_bytes().startswith(b"\x89PNG")
 
 
-def test_teach_into_a_folder_that_cannot_be_written_is_a_message(capsys, monkeypatch, knowledge_copy, tmp_path):
-    """A read-only knowledge mount (as in Docker): root ignores file modes, so the folder's lock file is
-    made a directory, which no process can open for writing, root or not."""
-    (knowledge_copy / ".teach.lock").mkdir()
+def test_teach_when_the_database_cannot_be_written_is_a_message(capsys, monkeypatch, knowledge_copy, tmp_path):
+    """Another process holds SQLite's write lock for longer than the busy timeout."""
+    import sqlite3
+
+    import bot.database.sqlite
+
+    monkeypatch.setattr(bot.database.sqlite, "BUSY_TIMEOUT_MS", 100)
     monkeypatch.setenv("KNOWLEDGE_DIR", str(knowledge_copy))
     monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "log.sqlite3"))
-    status, out, err = run_cli(capsys, monkeypatch, "teach", "who came second", "silver_medalist")
+    assert main(["stats"]) == 0  # creates the database
+    locker = sqlite3.connect(tmp_path / "log.sqlite3", isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")
+    try:
+        status, out, err = run_cli(capsys, monkeypatch, "teach", "who came second", "silver_medalist")
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
     assert status == 1 and "Traceback" not in out + err
-    assert "cannot be written" in out + err
+    assert "database is locked" in err
 
 
 def test_env_file_is_read_from_where_it_is_told(capsys, monkeypatch, tmp_path):
@@ -224,3 +234,57 @@ def test_env_file_is_read_from_where_it_is_told(capsys, monkeypatch, tmp_path):
     assert status == 0 and out.startswith("The article doesn't say")
     status, _, err = run_cli(capsys, monkeypatch, "--env-file", str(tmp_path / "missing.env"), "ask", "x")
     assert status == 2 and "no such file" in err
+
+
+def test_cli_chat_logs_and_unanswered_teach_stats(tmp_path, monkeypatch, capsys, knowledge_copy):
+    monkeypatch.setenv("KNOWLEDGE_DIR", str(knowledge_copy))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("which building hosted it\nWhich building hosted it?\nwho got silver\n"))
+    assert main(["chat"]) == 0
+    capsys.readouterr()
+    assert main(["unanswered", "--days", "1"]) == 0
+    assert "    2 × 'Which building hosted it?'  (not_found)" in capsys.readouterr().out
+    assert main(["teach", "which building hosted it", "venue"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Taught: 'which building hosted it' now asks about 'venue'.")
+    assert "[fact: venue" in out
+    assert main(["teach", "which building hosted it", "podium"]) == 1
+    assert "Run again with --move" in capsys.readouterr().out
+    assert main(["stats", "--days", "2", "--chart", str(tmp_path / "chart.png")]) == 0
+    out = capsys.readouterr().out
+    assert "Last 2 days: 3 questions" in out and (tmp_path / "chart.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_learned_phrasings_export_and_import_as_a_file(tmp_path, monkeypatch, capsys, knowledge_copy):
+    monkeypatch.setenv("KNOWLEDGE_DIR", str(knowledge_copy))
+    assert main(["teach", "which building hosted it", "venue"]) == 0
+    exported = tmp_path / "learned_questions.yaml"
+    assert main(["learned", "export", str(exported)]) == 0
+    assert "learned:\n  venue:\n  - which building hosted it\n" in exported.read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["learned", "export"]) == 0 and "- which building hosted it" in capsys.readouterr().out
+
+    exported.write_text("learned:\n  podium: [the three fastest]\n", encoding="utf-8")
+    assert main(["learned", "import", str(exported)]) == 0
+    assert main(["ask", "--json", "the three fastest", "which building hosted it"]) == 0
+    answers = [json.loads(line)["fact_id"] for line in capsys.readouterr().out.splitlines()[-2:]]
+    assert answers == ["podium", "venue"], "merged: the earlier phrasing stays"
+    assert main(["learned", "import", "--replace", str(exported)]) == 0
+    capsys.readouterr()
+    assert main(["learned", "export"]) == 0 and "which building" not in capsys.readouterr().out
+
+    exported.write_text("learned:\n  no_such_fact: [who is he]\n", encoding="utf-8")
+    assert main(["learned", "import", str(exported)]) == 1
+    assert "learned phrasings: fact 'no_such_fact': no fact has this id" in capsys.readouterr().err
+
+
+def test_an_old_learned_file_is_imported_once_on_upgrade(tmp_path, monkeypatch, capsys, knowledge_copy):
+    (knowledge_copy / "learned_questions.yaml").write_text("learned:\n  venue: [which building hosted it]\n", encoding="utf-8")
+    monkeypatch.setenv("KNOWLEDGE_DIR", str(knowledge_copy))
+    status, out, _ = run_cli(capsys, monkeypatch, "ask", "--json", "which building hosted it")
+    assert status == 0 and json.loads(out)["fact_id"] == "venue"
+    # The file is no longer read: the database is where phrasings live now.
+    (knowledge_copy / "learned_questions.yaml").write_text("learned:\n  podium: [which building hosted it]\n", encoding="utf-8")
+    status, out, _ = run_cli(capsys, monkeypatch, "ask", "--json", "which building hosted it")
+    assert json.loads(out)["fact_id"] == "venue"
+    status, out, _ = run_cli(capsys, monkeypatch, "check")
+    assert status == 0 and "with 1 learned phrasing(s) from the database: OK" in out

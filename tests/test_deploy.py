@@ -83,3 +83,15 @@ def test_the_systemd_unit_restarts_on_failure_with_its_env_file_and_data_directo
     assert settings["ExecStart"].endswith("factbot run") and settings["KillSignal"] == "SIGTERM"
     assert settings["RestartPreventExitStatus"].split() == ["2", "4"]
     assert "DATA_DIR=/var/lib/factbot" in settings["Environment"]
+
+
+def test_compose_shows_two_shards_sharing_postgresql():
+    services = yaml.safe_load((PROJECT_ROOT / "compose.yaml").read_text(encoding="utf-8"))["services"]
+    assert services["postgres"]["profiles"] == ["shared"] and "factbot" not in services["postgres"].get("profiles", [])
+    shards = [services["shard-0"], services["shard-1"]]
+    assert [shard["environment"]["SHARD_IDS"] for shard in shards] == [0, 1]
+    assert all(shard["environment"]["SHARD_COUNT"] == 2 for shard in shards)
+    urls = {shard["environment"]["DATABASE_URL"] for shard in shards}
+    assert urls == {"postgresql://factbot:${POSTGRES_PASSWORD}@postgres:5432/factbot"}, "one store, no password written down"
+    assert all(shard["depends_on"]["postgres"]["condition"] == "service_healthy" for shard in shards)
+    assert "profiles" not in services["factbot"], "one machine stays the default"

@@ -13,9 +13,9 @@ from pathlib import Path
 import discord
 import pytest
 
+from bot.database import open_database_for
 from bot.discord_bot.client import FactBotClient
 from bot.discord_bot.runner import point_at_discord_endpoints
-from bot.question_log import QuestionLog
 from bot.store import KnowledgeStore
 from tests.conftest import edit_yaml
 from tests.discord_harness import Running, eventually, running_bot, settings_for
@@ -396,18 +396,18 @@ async def test_commands_are_synced_once_until_they_change_and_only_by_shard_zero
     try:
         first = settings_for(server, knowledge_copy)
         for attempt in range(2):
-            log = QuestionLog(first.database_path, retention_days=30)
-            client = FactBotClient(first, KnowledgeStore(knowledge_copy, first), log)
+            database = open_database_for(first)
+            client = FactBotClient(first, KnowledgeStore(knowledge_copy, first, database))
             point_at_discord_endpoints(first)
             async with client:
                 await client.login(first.discord_token.get_secret_value())
-            log.close()
+            database.close()
             assert command_puts(server) == 1, f"start {attempt + 1}: synced only when something changed"
         shard_one = settings_for(server, knowledge_copy, shard_count=2, shard_ids="1", data_dir=knowledge_copy.parent / "other")
-        log = QuestionLog(shard_one.database_path, retention_days=30)
-        async with FactBotClient(shard_one, KnowledgeStore(knowledge_copy, shard_one), log) as client:
+        database = open_database_for(shard_one)
+        async with FactBotClient(shard_one, KnowledgeStore(knowledge_copy, shard_one, database)) as client:
             await client.login(shard_one.discord_token.get_secret_value())
-        log.close()
+        database.close()
         assert command_puts(server) == 1, "a process without shard 0 leaves syncing to shard 0"
     finally:
         await server.stop()

@@ -12,10 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import LEARNED_QUESTIONS_FILE
-from bot.question_log import QuestionLog, SchemaTooNew
+from bot.database import DatabaseError, SchemaTooNew, open_database, sqlite_url
 from bot.settings import PROJECT_ROOT
-from bot.teaching import TEACH_LOCK_FILE
 from tests.discord_harness import Running, eventually, running_bot
 from tests.test_discord_e2e import CALLBACK, EPHEMERAL, FOLLOWUP, ask
 
@@ -29,8 +27,7 @@ async def live(knowledge_copy: Path):
 
 
 def rows(live: Running, sql: str) -> list[tuple]:
-    with sqlite3.connect(live.settings.database_path) as db:
-        return db.execute(sql).fetchall()
+    return live.client.database._rows(sql)
 
 
 async def moderator_command(server, name: str, options: dict | None = None, **who) -> dict:
@@ -105,9 +102,9 @@ async def test_teach_then_the_question_is_answered_and_survives_a_restart(live: 
     assert "Stade de France" in followup["embeds"][0]["description"]
     after = await ask(server, NEW_PHRASING)
     assert after["data"]["embeds"][0]["footer"]["text"].startswith("fact venue")
-    assert "learned:\n  venue:\n  - " in (knowledge_copy / LEARNED_QUESTIONS_FILE).read_text(encoding="utf-8")
+    assert live.client.database.learned_phrasings() == {"venue": [NEW_PHRASING]}
 
-    env = {**os.environ, "KNOWLEDGE_DIR": str(knowledge_copy), "DATABASE_PATH": str(live.settings.database_path)}
+    env = {**os.environ, "KNOWLEDGE_DIR": str(knowledge_copy), "DATABASE_URL": live.settings.database_url.get_secret_value()}
     fresh = subprocess.run([sys.executable, "-m", "bot", "ask", "--json", NEW_PHRASING], capture_output=True,
                            text=True, env=env, cwd=PROJECT_ROOT, timeout=60)
     assert json.loads(fresh.stdout)["fact_id"] == "venue"
@@ -137,8 +134,7 @@ async def test_teaching_a_question_another_fact_has_asks_before_moving_it(live: 
     mark = await server.interact(server.button_press(followup.response, confirm["custom_id"], moderator=True))
     moved = await server.wait_for_request("POST", FOLLOWUP, after=mark)
     assert moved.body["content"].startswith(f"Taught: '{NEW_PHRASING}' now asks about 'venue'.")
-    learned = (knowledge_copy / LEARNED_QUESTIONS_FILE).read_text(encoding="utf-8")
-    assert "podium" not in learned and NEW_PHRASING in learned
+    assert live.client.database.learned_phrasings() == {"venue": [NEW_PHRASING]}
 
 
 async def test_a_hand_written_phrasing_is_never_moved(live: Running):
@@ -153,28 +149,28 @@ async def test_moderator_commands_are_refused_to_members(live: Running, command:
     refused = await live.server.wait_for_request("POST", CALLBACK, after=mark)
     assert refused.body["data"]["flags"] == EPHEMERAL
     assert refused.body["data"]["content"].startswith("Only moderators")
-    assert not (live.settings.knowledge_dir / LEARNED_QUESTIONS_FILE).exists()
+    assert live.client.database.learned_phrasings() == {}
 
 
 async def test_a_teach_that_would_break_the_facts_changes_nothing(live: Running, knowledge_copy: Path):
-    def knowledge_files() -> dict[str, bytes]:  # the lock file teaching takes is not knowledge
-        return {path.name: path.read_bytes() for path in knowledge_copy.iterdir() if path.name != TEACH_LOCK_FILE}
+    def knowledge_files() -> dict[str, bytes]:
+        return {path.name: path.read_bytes() for path in knowledge_copy.iterdir()}
 
     before = knowledge_files()
     followup = await moderator_command(live.server, "teach", {"question": NEW_PHRASING, "fact": "no_such_fact"})
     assert "would be invalid" in followup["content"]
     shown = followup["content"].replace("\\", "")  # as Discord renders it: markdown escapes hide their backslash
-    assert "learned_questions.yaml: fact 'no_such_fact': no fact has this id" in shown
-    assert knowledge_files() == before
+    assert "learned phrasings: fact 'no_such_fact': no fact has this id" in shown
+    assert knowledge_files() == before and live.client.database.learned_phrasings() == {}
 
 
 def test_newer_database_schema_refuses_to_start(tmp_path):
     path = tmp_path / "log.sqlite3"
-    QuestionLog(path, retention_days=1).close()
+    open_database(sqlite_url(path), retention_days=1).close()
     with sqlite3.connect(path) as db:
         db.execute("PRAGMA user_version = 99")
     with pytest.raises(SchemaTooNew, match="schema version 99"):
-        QuestionLog(path, retention_days=1)
+        open_database(sqlite_url(path), retention_days=1)
     result = subprocess.run([sys.executable, "-m", "bot", "stats"], capture_output=True, text=True, timeout=60,
                             env={**os.environ, "DATABASE_PATH": str(path)}, cwd=PROJECT_ROOT)
     assert result.returncode == 1 and "schema version 99" in result.stderr
@@ -197,9 +193,9 @@ async def test_a_locked_database_never_holds_up_the_answer(live: Running):
 
 async def test_a_question_that_cannot_be_logged_is_still_answered_and_counted(live: Running, monkeypatch):
     def broken(*args, **kwargs):
-        raise sqlite3.OperationalError("attempt to write a readonly database")
+        raise DatabaseError("attempt to write a readonly database")
 
-    monkeypatch.setattr(live.client.question_log, "record", broken)
+    monkeypatch.setattr(live.client.database, "record", broken)
     body = await ask(live.server, "who got bronze?")
     assert "Grant Fisher" in body["data"]["embeds"][0]["description"]
     await eventually(lambda: live.client.unlogged_questions == 1)

@@ -72,6 +72,7 @@ def test_an_installed_factbot_keeps_its_data_in_the_user_data_folder(monkeypatch
     import bot.settings
 
     monkeypatch.setattr(bot.settings, "_in_a_checkout", lambda: False)
+    monkeypatch.delenv("DATA_DIR")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.chdir(tmp_path)
     settings = Settings(_env_file=None)

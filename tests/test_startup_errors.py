@@ -87,3 +87,17 @@ async def test_a_token_revoked_while_running_ends_with_one_line(tmp_path):
     text = output.decode()
     assert process.returncode == 1 and "Traceback" not in text, text
     assert "DISCORD_TOKEN" in last_line(text) and "4004" in last_line(text)
+
+
+async def test_an_unreachable_database_is_one_line_without_its_password(tmp_path):
+    with socket.socket() as probe:  # a free port, closed again: connections are refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    status, output = await run_factbot({
+        "DISCORD_TOKEN": TOKEN, "DATABASE_URL": f"postgresql://factbot:hunter2-secret@127.0.0.1:{port}/factbot",
+        "DATA_DIR": str(tmp_path),
+    }, tmp_path)
+    assert status == 1 and "Traceback" not in output, output
+    assert last_line(output).startswith("factbot: cannot start, the database is unusable: cannot reach the PostgreSQL "
+                                        f"database postgresql://factbot:***@127.0.0.1:{port}/factbot")
+    assert "hunter2" not in output

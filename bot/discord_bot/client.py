@@ -8,7 +8,6 @@ import json
 import logging
 import math
 import signal
-import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -21,10 +20,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answers import Reply
+from bot.database import Database, DatabaseError, Source
 from bot.discord_bot.checks import NotModerator
 from bot.discord_bot.cooldown import UserCooldowns
 from bot.discord_bot.views import VoteButton
-from bot.question_log import QuestionLog, Source
 from bot.settings import Settings
 from bot.store import KnowledgeStore, ReloadResult
 
@@ -41,6 +40,8 @@ COMMAND_SYNC_STAMP = "command-sync.sha256"
 # How long a shutdown waits for questions answered just before it to reach the log.
 LOG_DRAIN_SECONDS = 10.0
 REPORT_WAITS_FOR_WRITES_SECONDS = 2.0
+# How long one wait for another process's change may block its thread (and so a shutdown).
+FOLLOW_WAIT_SECONDS = 1.0
 
 
 def gateway_intents() -> discord.Intents:
@@ -57,7 +58,7 @@ class FactBotClient(commands.AutoShardedBot):
     """Always the sharded client: with SHARD_COUNT unset it runs one shard (0 of 1), so the
     code path in development is the one a large deployment runs."""
 
-    def __init__(self, settings: Settings, store: KnowledgeStore, question_log: QuestionLog, *, watch: bool = False,
+    def __init__(self, settings: Settings, store: KnowledgeStore, *, watch: bool = False,
                  sync_on_login: bool = True) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -70,11 +71,14 @@ class FactBotClient(commands.AutoShardedBot):
         )
         self.settings = settings
         self.store = store
-        self.question_log = question_log
-        # SQLite work runs on threads of its own, so the event loop never waits on disk: one writer,
-        # and one thread for reports, so that a long /unanswered never delays logging or votes.
-        self._database_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="question-log")
-        self._report_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="question-reports")
+        self.database: Database = store.database
+        # Database work runs on threads of its own, so the event loop never waits on it: one writer,
+        # one thread for reports, so that a long /unanswered never delays logging or votes, and one
+        # that waits for changes made by other processes.
+        self._database_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="database-writes")
+        self._report_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="database-reports")
+        self._follow_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="database-changes")
+        self.known_version: int | None = None
         self._pending_writes: set[asyncio.Task[Any]] = set()
         self.unlogged_questions = 0
         self.cooldowns = UserCooldowns(settings.cooldown_rate, settings.cooldown_seconds)
@@ -83,6 +87,7 @@ class FactBotClient(commands.AutoShardedBot):
         self._set_up = False
         self._watch_task: asyncio.Task[None] | None = None
         self._health_task: asyncio.Task[None] | None = None
+        self._follow_task: asyncio.Task[None] | None = None
         self._signal_tasks: set[asyncio.Task[Any]] = set()
         self.tree.on_error = self.on_app_command_error
 
@@ -106,6 +111,8 @@ class FactBotClient(commands.AutoShardedBot):
         if self.watch:
             self._watch_task = asyncio.create_task(self.watch_knowledge(), name="knowledge-watch")
         self._health_task = asyncio.create_task(self.keep_health_file(), name="health-file")
+        if self._follow_task is None:
+            self._follow_task = asyncio.create_task(self.follow_shared_changes(), name="shared-changes")
 
     async def sync_commands(self, *, force: bool = False) -> None:
         """Register the slash commands with Discord, only when they changed since the last sync (a
@@ -154,7 +161,7 @@ class FactBotClient(commands.AutoShardedBot):
         return hashlib.sha256(json.dumps(where, sort_keys=True, default=str).encode()).hexdigest()
 
     async def in_db(self, function: Callable[..., T], *args: Any) -> T:
-        """Run a question-log write (or vote) on the database thread."""
+        """Run a database write (a question, a vote, pruning) on the database thread."""
         return await asyncio.get_running_loop().run_in_executor(self._database_thread, partial(function, *args))
 
     async def in_reports(self, function: Callable[..., T], *args: Any) -> T:
@@ -169,9 +176,9 @@ class FactBotClient(commands.AutoShardedBot):
         """The id the question will have in the log, at once: the reply never waits on the database.
         The write happens afterwards; one that fails (a locked, read-only or missing database) is
         counted and warned about, and the next one tries again."""
-        question_id = self.question_log.new_question_id()
-        write = partial(self.question_log.record, reply, source, guild_id=guild_id, channel_id=channel_id,
-                        user_id=user_id, question_id=question_id)
+        question_id = self.database.new_question_id()
+        write = partial(self.database.record, reply.question, reply.outcome.value, reply.fact_id, reply.score, source,
+                        guild_id=guild_id, channel_id=channel_id, user_id=user_id, question_id=question_id)
         task = asyncio.create_task(self._write_question(write), name="log-question")
         self._pending_writes.add(task)
         task.add_done_callback(self._pending_writes.discard)
@@ -180,7 +187,7 @@ class FactBotClient(commands.AutoShardedBot):
     async def _write_question(self, write: Callable[[], int]) -> None:
         try:
             await self.in_db(write)
-        except (sqlite3.Error, OSError, RuntimeError) as error:  # RuntimeError: asked after shutdown began
+        except (DatabaseError, RuntimeError) as error:  # RuntimeError: asked after shutdown began
             self.unlogged_questions += 1
             log.warning("could not log a question (%d not logged since start): %s", self.unlogged_questions, error)
 
@@ -190,13 +197,47 @@ class FactBotClient(commands.AutoShardedBot):
     async def on_ready(self) -> None:
         log.info("connected as %s (%s) to %d guild(s)", self.user, getattr(self.user, "id", "?"), len(self.guilds))
 
-    async def reload_knowledge(self, requested_by: str) -> ReloadResult:
+    async def reload_knowledge(self, requested_by: str, *, everywhere: bool = False) -> ReloadResult:
+        """Reload the facts here; with ``everywhere`` (``/reload``) every other process sharing the
+        database reloads too. The version is read before the facts, so a change landing meanwhile
+        is reloaded again rather than missed."""
+        try:
+            announce = self.database.announce_knowledge_change if everywhere else self.database.knowledge_version
+            self.known_version = await asyncio.to_thread(announce)
+        except DatabaseError as error:
+            log.warning("reload (%s): the database is unreachable (%s); other processes are not told", requested_by, error)
         result = await asyncio.to_thread(self.store.reload)
         if result.ok and result.diff is not None:
             log.info("reload (%s): ok\n%s", requested_by, result.diff.summary())
         else:
             log.warning("reload (%s): refused, previous facts kept:\n%s", requested_by, "\n".join(map(str, result.problems)))
         return result
+
+    async def follow_shared_changes(self) -> None:
+        """Reload when another process (on any machine) teaches a phrasing or runs /reload. An
+        unreachable database is retried with the store's backoff; answering goes on meanwhile."""
+        loop = asyncio.get_running_loop()
+        unreachable = False
+        while not self.is_closed():
+            try:
+                known = self.known_version
+                if known is None:
+                    self.known_version = known = await loop.run_in_executor(self._follow_thread, self.database.knowledge_version)
+                version = await loop.run_in_executor(
+                    self._follow_thread, self.database.wait_for_knowledge_change, known, FOLLOW_WAIT_SECONDS)
+            except DatabaseError as error:
+                if not unreachable:
+                    log.warning("cannot follow changes made by other processes: %s", error)
+                unreachable = True
+                await asyncio.sleep(FOLLOW_WAIT_SECONDS)
+                continue
+            except RuntimeError:  # the thread pool is shut down: closing
+                return
+            if unreachable:
+                log.info("following changes made by other processes again")
+                unreachable = False
+            if version != self.known_version:
+                await self.reload_knowledge(f"knowledge version {version}, changed by another process")
 
     def _reload_on_signal(self) -> None:
         self._keep_until_done(asyncio.create_task(self.reload_knowledge("SIGHUP")))
@@ -240,13 +281,15 @@ class FactBotClient(commands.AutoShardedBot):
             await asyncio.sleep(self.settings.health_interval_seconds)
 
     async def close(self) -> None:
-        for task in (self._watch_task, self._health_task):
+        for task in (self._watch_task, self._health_task, self._follow_task):
             if task is not None:
                 task.cancel()
         await super().close()
         if self._pending_writes:  # questions answered just before shutdown are still logged
             await asyncio.wait(self._pending_writes, timeout=LOG_DRAIN_SECONDS)
         # Off the event loop: a write stuck on a lock must not freeze the shutdown of everything else.
+        # A wait for other processes' changes ends by itself when the database closes.
+        self._follow_thread.shutdown(wait=False, cancel_futures=True)
         for executor in (self._database_thread, self._report_thread):
             await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
 
@@ -259,6 +302,9 @@ class FactBotClient(commands.AutoShardedBot):
             text = "That command only works in a server."
         elif isinstance(error, app_commands.CheckFailure):
             text = "You can't use that command here."
+        elif isinstance(error, app_commands.CommandInvokeError) and isinstance(error.original, DatabaseError):
+            log.warning("command %s: %s", interaction.command and interaction.command.name, error.original)
+            text = "The database can't be reached just now; please try again in a moment."
         else:
             log.error("command %s failed", interaction.command and interaction.command.name, exc_info=error)
             text = "Something went wrong on my side; it has been logged. Please try again."

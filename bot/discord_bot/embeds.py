@@ -5,10 +5,10 @@ from __future__ import annotations
 import discord
 
 from bot.answers import Reply
+from bot.database import Stats, UnansweredGroup
 from bot.knowledge import ArticleMeta, Knowledge
 from bot.matcher import Outcome
 from bot.normalize import strip_invisible
-from bot.question_log import Stats, UnansweredGroup
 
 ANSWER_COLOUR = discord.Colour.green()
 AMBIGUOUS_COLOUR = discord.Colour.gold()

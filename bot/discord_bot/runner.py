@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -13,10 +12,10 @@ import aiohttp
 import discord
 import yarl
 
+from bot.database import DatabaseError, open_database_for
 from bot.discord_bot.client import FactBotClient
 from bot.knowledge import KnowledgeError
 from bot.logging_setup import configure_logging
-from bot.question_log import QuestionLog, SchemaTooNew
 from bot.settings import Settings
 from bot.store import KnowledgeStore
 
@@ -57,9 +56,9 @@ FATAL_CLOSE_CODES = {
 }
 
 
-async def start_bot(settings: Settings, store: KnowledgeStore, question_log: QuestionLog, *, watch: bool) -> None:
+async def start_bot(settings: Settings, store: KnowledgeStore, *, watch: bool) -> None:
     assert settings.discord_token is not None
-    async with FactBotClient(settings, store, question_log, watch=watch) as client:
+    async with FactBotClient(settings, store, watch=watch) as client:
         await _log_in(client, settings)
         await client.connect()
 
@@ -87,14 +86,14 @@ async def _log_in(client: FactBotClient, settings: Settings) -> None:
 
 def run_bot(settings: Settings, *, watch: bool = False) -> int:
     """`factbot run`: the bot, until SIGTERM or Ctrl-C."""
-    return _with_discord(settings, lambda store, question_log: start_bot(settings, store, question_log, watch=watch))
+    return _with_discord(settings, lambda store: start_bot(settings, store, watch=watch))
 
 
 def sync_only(settings: Settings, *, clear_guilds: bool) -> int:
     """`factbot sync`: register the slash commands now (or remove the per-server copies), without
     connecting to the gateway."""
-    async def sync(store: KnowledgeStore, question_log: QuestionLog) -> None:
-        async with FactBotClient(settings, store, question_log, sync_on_login=False) as client:
+    async def sync(store: KnowledgeStore) -> None:
+        async with FactBotClient(settings, store, sync_on_login=False) as client:
             await _log_in(client, settings)
             if clear_guilds:
                 await client.clear_guild_commands()
@@ -105,35 +104,36 @@ def sync_only(settings: Settings, *, clear_guilds: bool) -> int:
 
 
 def _with_discord(
-    settings: Settings, work: Callable[[KnowledgeStore, QuestionLog], Coroutine[Any, Any, None]]
+    settings: Settings, work: Callable[[KnowledgeStore], Coroutine[Any, Any, None]]
 ) -> int:
-    """Check the settings, load the facts and open the log, then run ``work`` against Discord; every
-    way that can fail ends in one line and an exit status (README: When it cannot start)."""
+    """Check the settings, open the database and load the facts, then run ``work`` against Discord;
+    every way that can fail ends in one line and an exit status (README: When it cannot start)."""
     if settings.discord_token is None:
         print(NO_TOKEN_MESSAGE, file=sys.stderr)
         return 2
     configure_logging(settings.log_level, secrets=[settings.discord_token.get_secret_value()])
     try:
-        store = KnowledgeStore(settings.knowledge_dir, settings)
-    except KnowledgeError as error:
-        print(f"factbot: cannot start, the knowledge folder is invalid.\n{error}", file=sys.stderr)
+        database = open_database_for(settings)
+    except DatabaseError as error:
+        print(f"factbot: cannot start, the database is unusable: {error}", file=sys.stderr)
         return EXIT_REJECTED
+    log.info("shared state in %s", database.describe())
     try:
-        question_log = QuestionLog(settings.database_path, retention_days=settings.retention_days,
-                                   hash_user_ids=settings.hash_user_ids)
-    except (SchemaTooNew, sqlite3.Error, OSError) as error:
-        print(f"factbot: cannot start, the question log {settings.database_path} is unusable: {error}", file=sys.stderr)
+        store = KnowledgeStore(settings.knowledge_dir, settings, database)
+    except KnowledgeError as error:
+        database.close()
+        print(f"factbot: cannot start, the knowledge folder is invalid.\n{error}", file=sys.stderr)
         return EXIT_REJECTED
     point_at_discord_endpoints(settings)
     try:
-        asyncio.run(_explained(work(store, question_log), settings))
+        asyncio.run(_explained(work(store), settings))
     except CannotStart as error:
         print(f"factbot: {error}", file=sys.stderr)
         return error.status
     except KeyboardInterrupt:
         log.info("stopped")
     finally:
-        question_log.close()
+        database.close()
     return 0
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 from collections.abc import Awaitable, Callable
 
 import discord
 
 from bot.answers import Alternative
+from bot.database import DatabaseError
 from bot.discord_bot.embeds import BUTTON_LABEL_LIMIT, reply_embed, shorten
 from bot.store import KnowledgeStore
 
@@ -112,9 +112,9 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"factbot:v
         client = interaction.client
         vote, emoji = self.VALUES[self.value]
         try:
-            recorded = await client.in_db(client.question_log.vote, self.question_id, interaction.user.id, vote)  # type: ignore[attr-defined]
-        except sqlite3.Error:
-            log.exception("could not record a vote")
+            recorded = await client.in_db(client.database.vote, self.question_id, interaction.user.id, vote)  # type: ignore[attr-defined]
+        except DatabaseError as error:
+            log.warning("could not record a vote: %s", error)
             await interaction.response.send_message("Sorry, I couldn't record that vote just now.", ephemeral=True)
             return
         text = f"Thanks, your {emoji} is recorded." if recorded else "That answer can't take votes: it is too old, or it could not be logged."

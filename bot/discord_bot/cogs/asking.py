@@ -10,11 +10,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.database import Source
 from bot.discord_bot.embeds import AUTOCOMPLETE_CHOICES, CHOICE_LIMIT, reply_embed, source_embed, topics_pages
 from bot.discord_bot.retry import once_more_after_503
 from bot.discord_bot.views import DidYouMeanView, PagesView, vote_view
 from bot.matcher import Outcome
-from bot.question_log import Source
 
 if TYPE_CHECKING:
     from bot.discord_bot.client import FactBotClient

@@ -13,6 +13,7 @@ from discord.ext import commands, tasks
 from rapidfuzz import fuzz, process
 
 from bot.charts import stats_chart_png
+from bot.database import DatabaseError
 from bot.discord_bot.checks import moderator_command
 from bot.discord_bot.embeds import (
     AUTOCOMPLETE_CHOICES,
@@ -46,7 +47,11 @@ class Learning(commands.Cog):
 
     @tasks.loop(hours=24)
     async def prune_old_questions(self) -> None:
-        deleted = await self.bot.in_db(self.bot.question_log.prune)
+        try:
+            deleted = await self.bot.in_db(self.bot.database.prune)
+        except DatabaseError as error:
+            log.warning("could not prune old questions (trying again tomorrow): %s", error)
+            return
         log.info("pruned %d logged question(s) older than %d days", deleted, self.bot.settings.retention_days)
 
     @app_commands.command(name="unanswered", description="Questions the bot could not answer, most asked first")
@@ -54,7 +59,7 @@ class Learning(commands.Cog):
     @moderator_command
     async def unanswered(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 7) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        groups = await self.bot.in_reports(self.bot.question_log.unanswered, days, self.bot.store.current.matcher.same_question_key)
+        groups = await self.bot.in_reports(self.bot.database.unanswered, days, self.bot.store.current.matcher.same_question_key)
         pages = unanswered_pages(groups, days, ROWS_PER_PAGE)
         if len(pages) == 1:
             await interaction.followup.send(embed=pages[0], ephemeral=True)
@@ -66,10 +71,10 @@ class Learning(commands.Cog):
     @moderator_command
     async def teach(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 300], fact: str) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await asyncio.to_thread(teach, self.bot.store.directory, question, fact)
+        result = await asyncio.to_thread(teach, self.bot.database, self.bot.store.directory, question, fact)
         if result.status is TeachStatus.BELONGS_ELSEWHERE and not result.other_is_hand_written:
             async def move(confirmation: discord.Interaction) -> None:
-                moved = await asyncio.to_thread(teach, self.bot.store.directory, question, fact, move=True)
+                moved = await asyncio.to_thread(teach, self.bot.database, self.bot.store.directory, question, fact, move=True)
                 await self._report(confirmation, moved)
 
             view = ConfirmView(interaction.user.id, f"Move it to {fact}", move)
@@ -109,7 +114,7 @@ class Learning(commands.Cog):
     @moderator_command
     async def stats(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        stats = await self.bot.in_reports(self.bot.question_log.stats, days)
+        stats = await self.bot.in_reports(self.bot.database.stats, days)
         chart = await asyncio.to_thread(stats_chart_png, stats)
         embed = stats_embed(stats)
         embed.set_image(url="attachment://stats.png")

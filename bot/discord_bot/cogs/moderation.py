@@ -33,11 +33,12 @@ class Moderation(commands.Cog):
     def __init__(self, bot: FactBotClient) -> None:
         self.bot = bot
 
-    @app_commands.command(name="reload", description="Re-read and validate the knowledge folder, then swap it in")
+    @app_commands.command(name="reload", description="Re-read and validate the knowledge, then swap it in (in every process)")
     @moderator_command
     async def reload(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await self.bot.reload_knowledge(f"/reload by user {interaction.user.id} in guild {interaction.guild_id}")
+        result = await self.bot.reload_knowledge(f"/reload by user {interaction.user.id} in guild {interaction.guild_id}",
+                                                  everywhere=True)
         await interaction.followup.send(embed=reload_embed(result), ephemeral=True)
 
 

@@ -1,0 +1,54 @@
+"""The schema, as numbered migrations that both engines run unchanged.
+
+One text per migration serves SQLite and PostgreSQL: only types that mean the same in both are
+used (BIGINT for ids and Discord snowflakes, DOUBLE PRECISION for Unix times, TEXT, INTEGER), and
+no engine-specific syntax. Where each engine keeps the schema version is the engine's business
+(``bot.database.sqlite``, ``bot.database.postgres``). Never edit a migration that has shipped;
+add the next one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: questions and votes. (SQLite databases made before PostgreSQL support have this table with
+    # INTEGER and REAL columns, which SQLite treats exactly like BIGINT and DOUBLE PRECISION.)
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE questions (
+        id BIGINT PRIMARY KEY,
+        asked_at DOUBLE PRECISION NOT NULL,
+        source TEXT NOT NULL,
+        guild_id BIGINT,
+        channel_id BIGINT,
+        question TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        fact_id TEXT,
+        score DOUBLE PRECISION NOT NULL,
+        user_hash TEXT
+    );
+    CREATE INDEX questions_by_time ON questions (asked_at);
+    CREATE TABLE votes (
+        question_id BIGINT NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+        voter_hash TEXT NOT NULL,
+        value INTEGER NOT NULL CHECK (value IN (-1, 1)),
+        voted_at DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (question_id, voter_hash)
+    );
+    """,
+    # 2: learned phrasings (formerly knowledge/learned_questions.yaml) and the counter every
+    # process compares with its own to know the shared knowledge changed.
+    """
+    CREATE TABLE learned_phrasings (
+        fact_id TEXT NOT NULL,
+        question TEXT NOT NULL,
+        taught_at DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (fact_id, question)
+    );
+    CREATE TABLE knowledge_version (version BIGINT NOT NULL);
+    INSERT INTO knowledge_version (version) VALUES (0);
+    """,
+)
+
+
+def statements(migration: str) -> list[str]:
+    return [statement.strip() for statement in migration.split(";") if statement.strip()]
