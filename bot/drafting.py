@@ -37,7 +37,7 @@ _NAME = re.compile(
 )
 _NUMBER = re.compile(
     r"(?P<money>[$€£]\s?)?(?P<value>\d[\d,]*(?:\.\d+)?)(?:\s?(?P<scale>%|percent|per cent|billion|million|thousand|bn|m\b))?"
-    r"(?P<noun>(?:\s+[a-z][a-z\-]+){0,2})"
+    r"(?P<noun>(?:\s+[A-Za-z][a-z\-']*[a-z]){0,3})"
 )
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _DATE_WORDS = re.compile(
@@ -46,6 +46,7 @@ _DATE_WORDS = re.compile(
     r"tonight|this morning|last week|next week(?:end)?)\b"
 )
 _BYLINE = re.compile(r"^By\s+[A-Z]")
+_SOURCED = re.compile(r"\b(?:reports?|reported|according to|told|announced)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w’'\-]*")
 # Words in a name that make it an organisation, place or thing rather than a person.
 _NOT_A_PERSON = frozenset({
@@ -70,6 +71,8 @@ class Claim:
     dated: bool
     words: tuple[str, ...]  # content words in reading order
     byline: bool = False
+    places: tuple[str, ...] = ()  # names after "in", "at", "from": where questions
+    sourced: bool = False  # "KXAN reports", "according to": who-reported questions
 
 
 @dataclass
@@ -172,6 +175,8 @@ def read_claims(text: str) -> Draft:
             dated=bool(_YEAR.search(sentence) or _DATE_WORDS.search(sentence)),
             words=tuple(_content_words(sentence)),
             byline=bool(_BYLINE.match(sentence)),
+            places=tuple(name for name in names if re.search(rf"\b(?:in|at|from|near)\s+(?:the\s+)?{re.escape(name)}", sentence)),
+            sourced=bool(_SOURCED.search(sentence)),
         ))
     return draft
 
@@ -187,6 +192,15 @@ def _word_forms(word: str) -> set[str]:
     return {form.lower() for form in forms if form.isalpha()}
 
 
+def _kind_of(name: str) -> str | None:
+    """The common noun a name says it is: "Hobby-Eberly Telescope" -> telescope, "University of Texas" -> university."""
+    for word in reversed(name.split()):
+        lemmas = getAllLemmas(word.lower())
+        if word[:1].isupper() and "NOUN" in lemmas and not {"ADJ", "ADV", "NUM"} & set(lemmas) and _is_common_word(word):
+            return lemmas["NOUN"][0]
+    return None
+
+
 def _phrasings(claim: Claim) -> list[str]:
     """Questions a reader might ask that this claim answers, from its own names, numbers and words."""
     keywords = [word for word in claim.words if fold(word) not in {fold(n) for name in claim.names for n in name.split()}]
@@ -196,6 +210,13 @@ def _phrasings(claim: Claim) -> list[str]:
         questions += ["who wrote the article", "who is the author", "author", "who is the reporter"]
     for name in claim.names:
         questions += [name, f"what about {name}"]
+        kind = _kind_of(name)
+        if kind:
+            questions += [f"which {kind}", f"what {kind} {' '.join(keywords[:2])}"]
+    for place in claim.places:
+        questions += [f"where {' '.join(keywords[:4])}", f"where is {place}"]
+    if claim.sourced:
+        questions += ["who reported this", "what is the source", f"who reported {' '.join(keywords[:3])}"]
     for person in claim.people:
         questions += [f"who is {person}", f"what did {person} say", f"what did {person} do"]
     if claim.people:
@@ -309,7 +330,8 @@ def _fact_entries(draft: Draft) -> list[dict[str, object]]:
                 questions.append(question)
         if not questions:
             continue
-        keywords = sorted({form for word in claim.words for form in _word_forms(word)} - set(claim.words))
+        # Every word of the claim counts in full (the claim is all the fact is about), with its other forms.
+        keywords = sorted({form for word in claim.words for form in _word_forms(word)})
         facts.append({
             "id": _slug(claim, used_ids),
             "topic": _topic(claim),

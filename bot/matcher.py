@@ -128,6 +128,12 @@ _INFLECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ing", ("", "e")), ("ed", ("", "e")), ("ied", ("y",)), ("ies", ("y",)), ("es", ("", "e")),
     ("er", ("", "e")), ("ers", ("", "e")), ("ly", ("",)), ("ally", ("", "al")), ("ment", ("", "ing")),
 )
+# What may follow a shared stem: "emotion|al|ly" and "emotion", "disappoint|ment" and "disappoint|ing".
+_STEM_ENDINGS = frozenset({
+    "", "s", "es", "e", "ed", "d", "ing", "er", "ers", "ly", "al", "ally", "ment", "ments", "ion", "ions", "ation",
+    "ations", "ity", "ness", "ful", "ive", "ous", "ic", "ical", "ist", "ists", "ism", "y", "ies", "ied", "ise", "ize",
+    "ised", "ized", "ish", "less", "ence", "ance", "ent", "ant", "ual", "ually", "ate", "ated", "ating", "ative",
+})
 # The safe subset for merging two words the facts both use: "runner" is not "run", "comment" not "coming".
 _VERB_INFLECTIONS = tuple((suffix, endings) for suffix, endings in _INFLECTIONS if suffix in {"ing", "ed", "ied", "ly"})
 
@@ -313,6 +319,8 @@ class Matcher:
             if "_" in word:  # a phrase ("personal_best") shares no stem with a single word ("person")
                 continue
             shared = len(os.path.commonprefix([token, word]))
+            if token[shared:] not in _STEM_ENDINGS or word[shared:] not in _STEM_ENDINGS:
+                continue  # "count" and "country" share a start, not a stem
             if shared > best_shared and shared >= MIN_STEM_SHARE * min(len(token), len(word)):
                 best, best_shared = word, shared
         return self._spellings[best] if best else None
