@@ -236,8 +236,8 @@ def _phrasings(claim: Claim) -> list[str]:
 
 
 def _topic(claim: Claim) -> str:
-    words = claim.names[:1] or claim.words[:3]
-    return " ".join(words)[:60].strip().capitalize() or "The article"
+    topic = " ".join(claim.names[:1] or claim.words[:3])[:60].strip()
+    return topic[:1].upper() + topic[1:] if topic else "The article"  # names keep their capitals
 
 
 def _slug(claim: Claim, used: set[str]) -> str:
