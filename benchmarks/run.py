@@ -194,9 +194,11 @@ async def measure_database_contention(distinct_questions: int, samples: int) -> 
         filler.close()
         async with running_bot(ROOT / "knowledge", data_dir=Path(scratch), cooldown_rate=10_000, cooldown_seconds=1) as live:
             server = live.server
-            report = asyncio.create_task(_run_unanswered_repeatedly(server, until=samples))
+            measured = asyncio.Event()
+            report = asyncio.create_task(_run_unanswered_repeatedly(server, until=measured))
             during_report = await _event_to_reply_ms(server, samples)
-            report.cancel()
+            measured.set()
+            await report  # the last /unanswered finishes before the bot shuts down
             locker = sqlite3.connect(database, isolation_level=None)
             locker.execute("BEGIN EXCLUSIVE")
             try:
@@ -261,8 +263,8 @@ async def measure_shared_store(concurrent_users: int, per_user: int) -> dict[str
     return results
 
 
-async def _run_unanswered_repeatedly(server: Any, until: int) -> None:
-    for _ in range(until):
+async def _run_unanswered_repeatedly(server: Any, until: asyncio.Event) -> None:
+    while not until.is_set():
         mark = await server.interact(server.slash("unanswered", {"days": 30}, moderator=True))
         await server.wait_for_request("POST", r"/webhooks/\d+/[^/]+", after=mark, timeout=120)
 
