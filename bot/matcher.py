@@ -133,6 +133,7 @@ _STEM_ENDINGS = frozenset({
     "", "s", "es", "e", "ed", "d", "ing", "er", "ers", "ly", "al", "ally", "ment", "ments", "ion", "ions", "ation",
     "ations", "ity", "ness", "ful", "ive", "ous", "ic", "ical", "ist", "ists", "ism", "y", "ies", "ied", "ise", "ize",
     "ised", "ized", "ish", "less", "ence", "ance", "ent", "ant", "ual", "ually", "ate", "ated", "ating", "ative",
+    "ite", "ites", "ality", "able", "ably", "ible", "ency", "ancy", "ure", "ures",
 })
 # The safe subset for merging two words the facts both use: "runner" is not "run", "comment" not "coming".
 _VERB_INFLECTIONS = tuple((suffix, endings) for suffix, endings in _INFLECTIONS if suffix in {"ing", "ed", "ied", "ly"})
