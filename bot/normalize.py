@@ -34,9 +34,10 @@ _DISCORD_TOKENS = re.compile(
     r"|(?<![\w:]):[a-z][a-z0-9_+-]*:(?![\w:])|<?https?://\S+>?",
     re.IGNORECASE,
 )
-# How a worksheet numbers and marks a question: "Q3.", "Question 4:", "2)" before it, "(3 marks)" after.
+# How a worksheet numbers and marks a question: "Q3.", "Q:", "Question 4:", "2)" before it, "(3 marks)" after.
 _EXAM_MARKERS = re.compile(
-    r"^[ \t]*(?:q(?:uestion)?[ \t]*\d+[a-z]?[ \t]*[.):]?|\d+[ \t]*\))[ \t]+|[(\[][ \t]*\d+[ \t]*(?:marks?|points?|pts?)[ \t]*[)\]]",
+    r"^[ \t]*(?:q(?:uestion)?[ \t]*(?:\d+[a-z]?[ \t]*[.):]?|[.:)])|\d+[ \t]*\))[ \t]+"
+    r"|[(\[][ \t]*\d+[ \t]*(?:marks?|points?|pts?)[ \t]*[)\]]",
     re.IGNORECASE | re.MULTILINE,
 )
 # Quote (">"), heading ("#") and list markers at the start of a line.

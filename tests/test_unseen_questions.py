@@ -33,6 +33,8 @@ BLIND_DIR = Path(__file__).parent / "blind"
         ("Q3. Identify the medallists (3 marks)", "Identify the medallists"),
         ("Question 4: who won silver [2 marks]", "who won silver"),
         ("2) who won silver", "who won silver"),
+        ("Q: who won silver", "who won silver"),
+        ("quick q: who won silver", "quick q: who won silver"),
         ("4. plass i 1500?", "4. plass i 1500?"),  # a Norwegian ordinal is no numbering
     ],
 )
