@@ -30,6 +30,43 @@ def _number(token: str) -> float:
     for part in token.split(":"):
         value = value * 60 + float(part)
     return value
+# "under 13 minutes", "faster than 13:20", "sub 13 min", "over 13 mins": a bound claimed on a time.
+_BELOW = frozenset({"under", "below", "less", "faster", "quicker", "sub", "within", "shatter"})
+_ABOVE = frozenset({"over", "above", "more", "slower", "longer"})
+_SECONDS_PER = {"minute": 60.0, "min": 60.0, "mins": 60.0, "m": 60.0, "second": 1.0, "sec": 1.0, "secs": 1.0, "s": 1.0}
+
+
+@dataclass(frozen=True)
+class TimeBound:
+    """"Under 13 minutes": a time below (or above) ``seconds``; ``token`` is the number as the question wrote it."""
+
+    below: bool
+    seconds: float
+    token: str
+    comparator: str  # "under", "sub": how the question said it, no word about what is asked
+
+    def holds_for(self, time_token: str) -> bool:
+        value = _number(time_token)
+        return value < self.seconds if self.below else value > self.seconds
+
+
+def time_bound(words: Sequence[str]) -> TimeBound | None:
+    """The bound a question claims on a time, from its words in order (filler included); "break"
+    reads as "shatter" (synonyms), as in "did he break 13 minutes"."""
+    for index, word in enumerate(words):
+        if word not in _BELOW and word not in _ABOVE:
+            continue
+        rest = [w for w in words[index + 1 : index + 4] if w != "than"]
+        if not rest or not rest[0][:1].isdigit():
+            continue
+        number, unit = rest[0], (rest[1] if len(rest) > 1 else "")
+        if ":" in number:
+            return TimeBound(word in _BELOW, _number(number), number, word)
+        if unit in _SECONDS_PER:
+            return TimeBound(word in _BELOW, float(number) * _SECONDS_PER[unit], number, word)
+    return None
+
+
 # The article's subject: synonyms.yaml reads his names as "he", so "did he..." and "did Jakob..." agree.
 SUBJECT = "he"
 # Words that may stand before "he" without asking anything ("in his post", "for him").
@@ -107,6 +144,13 @@ class ContrastClasses:
         if name in _NUMBER_CLASSES and same:
             return [min(same, key=lambda word: abs(_number(word) - _number(token)))]
         return same[:MAX_PEERS] if name is not None else []
+
+    def check_bound(self, bound: TimeBound, fact_id: str, asserted: Mapping[str, frozenset[str]]) -> ClaimCheck | None:
+        """Yes or no on a claimed bound, from the time the fact asserts; None when it asserts none."""
+        times = [word for word in asserted[fact_id] if self.class_of(word) == "time"]
+        if len(times) != 1:
+            return None
+        return ClaimCheck(Verdict.YES if bound.holds_for(times[0]) else Verdict.NO, (fact_id,))
 
     def check(
         self, claims: Mapping[str, str], ranked: Sequence[str], asserted: Mapping[str, frozenset[str]],

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
 
-from bot.claims import SUBJECT, SUBJECT_WORDS, ClaimCheck, ContrastClasses, is_yes_no
+from bot.claims import SUBJECT, SUBJECT_WORDS, ClaimCheck, ContrastClasses, TimeBound, is_yes_no, time_bound
 from bot.knowledge import Fact, Knowledge
 from bot.normalize import AUXILIARIES, QUESTION_WORDS, STOPWORDS, SynonymTable, content_tokens, is_small_talk, tokens
 from bot.settings import MatchSettings
@@ -75,6 +75,8 @@ CLEAR_LEAD_OVER_UNKNOWNS = 10.0
 _CONJUNCTION = re.compile(r"\s+(?:and|plus|n)\s+|\s*[;+]\s*|[,.!?]\s*also\s+|\?+\s+(?=\S)", re.IGNORECASE)
 MAX_PARTS = 4
 _QUESTION_START = re.compile(rf"(?:{'|'.join(sorted(QUESTION_WORDS | AUXILIARIES))})\b", re.IGNORECASE)
+# What a claimed bound on a time ("under 13 minutes?") asks about.
+TIME_WORD = "time"
 MEASURE_WORDS = frozenset({"time", "date", "age", "old", "many", "much", "long", "tall", "far", "fast", "often"})
 
 
@@ -429,8 +431,11 @@ class Matcher:
         if is_small_talk(question):
             return MatchResult(Outcome.NOT_FOUND, None, (), small_talk=True)
         question_tokens = self.question_tokens(question)
-        result = self._decide(self._score_tokens(question_tokens))
         words = tokens(question, self.synonyms)
+        bound = time_bound(words)
+        if bound is not None and not QUESTION_WORDS.intersection(words):
+            return self._with_bound_checked(question_tokens, bound)
+        result = self._decide(self._score_tokens(question_tokens))
         claims = self._contrasts.claims(question_tokens, about_subject=SUBJECT in words)
         if claims and is_yes_no(words, asked=question.rstrip().endswith("?")):
             return self._with_claims_checked(result, question_tokens, claims, offers_choice="or" in words)
@@ -469,6 +474,16 @@ class Matcher:
             return ()
         unanswered_part = any(r.outcome is not Outcome.ANSWERED for _, r in parts)
         return parts if len(part_facts) >= 2 or unanswered_part else ()
+
+    def _with_bound_checked(self, question_tokens: list[str], bound: TimeBound) -> MatchResult:
+        """"Under 13 minutes?": matched as a question about a time (the bound's number is no race or
+        year of its own), then answered yes or no from the time the fact gives."""
+        asked = [token for token in question_tokens if token not in {bound.token, bound.comparator}]
+        result = self._decide(self._score_tokens([*asked, *([] if TIME_WORD in asked else [TIME_WORD])]))
+        if result.outcome is not Outcome.ANSWERED or result.best is None or not result.best.is_fact:
+            return result
+        claim = self._contrasts.check_bound(bound, result.best.intent_id, self._asserted)
+        return replace(result, claim=claim) if claim else result
 
     def _read_with_the_rest(self, part: MatchResult, whole: MatchResult, taken: set[str]) -> MatchResult:
         """A part that means nothing on its own ("…, and in which events?") is read with the rest of

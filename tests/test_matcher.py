@@ -139,3 +139,18 @@ def test_and_inside_one_question_is_not_split(factbot, question, fact_id):
 )
 def test_inflected_words_match_their_stems(factbot, question, fact_id):
     assert factbot.ask(question).fact.id == fact_id
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict"),
+    [("under 13 minutes?", "No."), ("did he run it under 13 minutes?", "No."), ("did he break 13 minutes", "No."),
+     ("was his time faster than 13:20", "Yes."), ("over 13 mins?", "Yes."), ("sub 13 min?", "No.")],
+)
+def test_a_claimed_bound_on_his_time_is_answered_yes_or_no_with_the_time(factbot, question, verdict):
+    reply = factbot.ask(question)
+    assert reply.text.startswith(verdict) and "13:13.66" in reply.text
+    assert [q.text for q in reply.quotes] == ["winning his second Olympic gold medal with a time of 13:13.66"]
+
+
+def test_a_bound_in_a_question_that_asks_something_else_is_no_claim(factbot):
+    assert not factbot.ask("how many runners finished under 14 minutes").text.startswith(("Yes", "No"))
