@@ -23,7 +23,7 @@ import yaml
 from pydantic import ValidationError
 
 from bot.database import Database, DatabaseError, LearnedPhrasings
-from bot.knowledge import LEARNED_QUESTIONS_FILE, KnowledgeError, Problem, load_knowledge
+from bot.knowledge import LEARNED_PHRASINGS, LEARNED_QUESTIONS_FILE, KnowledgeError, Problem, load_knowledge
 from bot.models import LearnedQuestionsFile
 from bot.normalize import phrasing_key
 
@@ -67,23 +67,30 @@ class TeachResult:
         return "Not taught; the knowledge folder would be invalid:\n" + "\n".join(f"- {p}" for p in self.problems)
 
 
-def teach(database: Database, directory: Path, question: str, fact_id: str, *, move: bool = False) -> TeachResult:
-    """Add ``question`` as a phrasing of ``fact_id``. With ``move``, take it from the fact that
-    has it now (only a taught phrasing can be moved; hand-written ones are edited in facts.yaml)."""
+def teach(database: Database, directory: Path, question: str, fact_id: str, *, move: bool = False,
+          shared_by_articles: bool = False) -> TeachResult:
+    """Add ``question`` as a phrasing of ``fact_id`` of the article in ``directory``. With ``move``,
+    take it from the fact that has it now (only a taught phrasing can be moved; hand-written ones
+    are edited in facts.yaml). ``shared_by_articles``: the article is one of several, whose
+    learned phrasings are stored together (see ``load_knowledge``)."""
     question = " ".join(question.split())
     try:
         with database.changing_learned_phrasings() as learned:
-            return _teach(directory, learned, question, fact_id, move=move)
+            return _teach(directory, learned, question, fact_id, move=move, shared_by_articles=shared_by_articles)
     except DatabaseError as error:  # the server is down or the file read-only: nothing was written
         return TeachResult(TeachStatus.UNWRITABLE, question, fact_id, reason=str(error))
 
 
-def _teach(directory: Path, learned: LearnedPhrasings, question: str, fact_id: str, *, move: bool) -> TeachResult:
+def _teach(directory: Path, learned: LearnedPhrasings, question: str, fact_id: str, *, move: bool,
+           shared_by_articles: bool) -> TeachResult:
     """Decide, and change ``learned`` in place only when the result is valid."""
     try:
-        current = load_knowledge(directory, learned_phrasings=learned)
+        current = load_knowledge(directory, learned_phrasings=learned, learned_shared_by_articles=shared_by_articles)
     except KnowledgeError as error:
         return TeachResult(TeachStatus.INVALID, question, fact_id, problems=tuple(error.problems))
+    if fact_id not in current.facts:  # said here: among several articles, another one's fact id would pass the check below
+        return TeachResult(TeachStatus.INVALID, question, fact_id,
+                           problems=(Problem(LEARNED_PHRASINGS, "no fact has this id", fact_id),))
     key = phrasing_key(question)
     owner = next((f.id for f in current.facts.values() if key in {phrasing_key(q) for q in f.questions}), None)
     if owner == fact_id:
@@ -96,7 +103,7 @@ def _teach(directory: Path, learned: LearnedPhrasings, question: str, fact_id: s
         candidate[owner] = [q for q in candidate[owner] if phrasing_key(q) != key]
     candidate.setdefault(fact_id, []).append(question)
     try:
-        load_knowledge(directory, learned_phrasings=candidate)
+        load_knowledge(directory, learned_phrasings=candidate, learned_shared_by_articles=shared_by_articles)
     except KnowledgeError as error:
         return TeachResult(TeachStatus.INVALID, question, fact_id, problems=tuple(error.problems))
     learned.clear()

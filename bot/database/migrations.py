@@ -47,6 +47,16 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE knowledge_version (version BIGINT NOT NULL);
     INSERT INTO knowledge_version (version) VALUES (0);
     """,
+    # 3: several articles: which article answered each question (NULL: asked before there were
+    # several, or the bot asked which article was meant), and each channel's default article.
+    """
+    ALTER TABLE questions ADD COLUMN article_id TEXT;
+    CREATE TABLE channel_articles (
+        channel_id BIGINT PRIMARY KEY,
+        article_id TEXT NOT NULL,
+        set_at DOUBLE PRECISION NOT NULL
+    );
+    """,
 )
 
 
