@@ -16,29 +16,12 @@ from bot.knowledge import load_knowledge
 from bot.library import Library, UnknownArticle, find_articles
 from bot.settings import Settings
 from bot.store import load_library
-from tests.conftest import DATA_DIR, KNOWLEDGE_DIR, edit_yaml
-
-PARIS, HARBOUR = "paris-5000m", "harbour-bridge"
-HARBOUR_DIR = DATA_DIR / "articles" / HARBOUR
-
-
-@pytest.fixture
-def articles_dir(tmp_path: Path) -> Path:
-    """A KNOWLEDGE_DIR of two articles: this repository's and a tiny hand-written one."""
-    target = tmp_path / "articles"
-    shutil.copytree(KNOWLEDGE_DIR, target / PARIS)
-    shutil.copytree(HARBOUR_DIR, target / HARBOUR)
-    (target / "notes").mkdir()  # a sub-folder without an article is not one
-    return target
+from tests.conftest import HARBOUR, KNOWLEDGE_DIR, PARIS, break_harbour, edit_yaml
 
 
 def library_of(directory: Path) -> Library:
     library, _ = load_library(directory, Settings(_env_file=None), {})
     return library
-
-
-def break_harbour(articles_dir: Path) -> None:
-    edit_yaml(articles_dir / HARBOUR / "facts.yaml", lambda data: data["facts"][0]["quotes"].__setitem__(0, "never written"))
 
 
 def test_a_folder_of_articles_and_a_lone_article_folder_are_both_found(articles_dir: Path):

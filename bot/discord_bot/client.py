@@ -319,8 +319,8 @@ class FactBotClient(commands.AutoShardedBot):
         if isinstance(error, NotModerator):
             log.info("refused %s for user %s: not a moderator", interaction.command and interaction.command.name, interaction.user.id)
             text = str(error)
-        elif isinstance(error, app_commands.CommandInvokeError) and isinstance(error.original, NoSuchArticle):
-            text = escape_user_text(str(error.original), MESSAGE_LIMIT)  # it names the article as typed
+        elif isinstance(error, NoSuchArticle):
+            text = escape_user_text(str(error), MESSAGE_LIMIT)  # it names the article as typed
         elif isinstance(error, app_commands.NoPrivateMessage):
             text = "That command only works in a server."
         elif isinstance(error, app_commands.CheckFailure):
