@@ -98,7 +98,7 @@ def _library_from(settings: Settings, database: Database | None) -> Library:
         else:
             library, loaded = load_library(settings.knowledge_dir, settings, {})
             if not library.articles:
-                raise KnowledgeError([problem for result in loaded.results.values() for problem in result.problems])
+                raise KnowledgeError(loaded.problems(one_folder=library.one_folder))
     except KnowledgeError as error:
         raise CommandError(str(error)) from error
     for article, problems in library.problems.items():

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.answers import FactBot
@@ -91,8 +91,10 @@ class LibraryReload:
     def ok(self) -> bool:
         return all(result.ok for result in self.results.values())
 
-    def problems(self) -> list[str]:
-        return [f"{article}: {problem}" for article, result in self.results.items() for problem in result.problems]
+    def problems(self, *, one_folder: bool) -> list[Problem]:
+        """Every problem found; among several articles, each file is named with its article's folder."""
+        return [problem if one_folder else replace(problem, file=f"{article}/{problem.file}")
+                for article, result in self.results.items() for problem in result.problems]
 
 
 def load_library(directory: Path, settings: MatchSettings, learned: LearnedPhrasings, *,
@@ -150,7 +152,7 @@ class KnowledgeStore:
                 log.warning("cannot import the learned phrasings file now: %s", error)
         library, loaded = load_library(directory, settings, self._read_learned())
         if not library.articles:
-            raise KnowledgeError([problem for result in loaded.results.values() for problem in result.problems])
+            raise KnowledgeError(loaded.problems(one_folder=library.one_folder))
         for article, problems in library.problems.items():
             log.warning("article %s is not served, its files are invalid:\n%s", article, "\n".join(map(str, problems)))
         self._library = library

@@ -12,6 +12,7 @@ still has one from before the store is imported once.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import tempfile
@@ -24,6 +25,7 @@ from pydantic import ValidationError
 
 from bot.database import Database, DatabaseError, LearnedPhrasings
 from bot.knowledge import LEARNED_PHRASINGS, LEARNED_QUESTIONS_FILE, KnowledgeError, Problem, load_knowledge
+from bot.library import find_articles, holds_one_article
 from bot.models import LearnedQuestionsFile
 from bot.normalize import phrasing_key
 
@@ -154,19 +156,41 @@ def write_atomically(path: Path, text: str) -> None:
 
 def import_learned(database: Database, directory: Path, incoming: LearnedPhrasings, *, replace: bool) -> tuple[Problem, ...]:
     """Merge ``incoming`` into the stored phrasings (or, with ``replace``, make it the whole set),
-    validated with the knowledge folder first; the problems found, and nothing written, if any."""
+    validated with the knowledge folder (every article in it) first; the problems found, and
+    nothing written, if any."""
     with database.changing_learned_phrasings() as learned:
         candidate = {} if replace else {fact_id: list(questions) for fact_id, questions in learned.items()}
         for fact_id, questions in incoming.items():
             known = candidate.setdefault(fact_id, [])
             known.extend(q for q in questions if q not in known)
-        try:
-            load_knowledge(directory, learned_phrasings=candidate)
-        except KnowledgeError as error:
-            return tuple(error.problems)
+        problems = _problems_with(directory, candidate)
+        if problems:
+            return problems
         learned.clear()
         learned.update(candidate)
     return ()
+
+
+def _problems_with(directory: Path, learned: LearnedPhrasings) -> tuple[Problem, ...]:
+    """What would be wrong with the knowledge folder given these learned phrasings. Among several
+    articles each is checked with the phrasings of its own facts, and a phrasing of a fact no
+    article has is a problem too (alone, one article reports that itself)."""
+    if holds_one_article(directory):
+        try:
+            load_knowledge(directory, learned_phrasings=learned)
+        except KnowledgeError as error:
+            return tuple(error.problems)
+        return ()
+    problems: list[Problem] = []
+    fact_ids: set[str] = set()
+    for article, folder in find_articles(directory).items():
+        try:
+            fact_ids.update(load_knowledge(folder, learned_phrasings=learned, learned_shared_by_articles=True).facts)
+        except KnowledgeError as error:
+            # `replace` names import_learned's flag here, hence the module's name.
+            problems.extend(dataclasses.replace(problem, file=f"{article}/{problem.file}") for problem in error.problems)
+    problems.extend(Problem(LEARNED_PHRASINGS, "no fact has this id", fact_id) for fact_id in learned if fact_id not in fact_ids)
+    return tuple(problems)
 
 
 def adopt_learned_file(database: Database, directory: Path) -> None:

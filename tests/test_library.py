@@ -88,7 +88,7 @@ def test_a_reload_keeps_a_broken_articles_previous_facts_and_reports_it(articles
     assert after.articles[HARBOUR] is before.articles[HARBOUR]  # still serving, unchanged
     assert HARBOUR in after.problems and not reloaded.results[HARBOUR].ok
     assert reloaded.results[PARIS].diff is not None and len(reloaded.results[PARIS].diff.removed) == 1
-    assert reloaded.problems()[0].startswith(f"{HARBOUR}: facts.yaml")
+    assert str(reloaded.problems(one_folder=False)[0]).startswith(f"{HARBOUR}/facts.yaml: fact 'bridge_reopened'")
     shutil.rmtree(articles_dir / HARBOUR)
     gone, reloaded = load_library(articles_dir, settings, {}, previous=after)
     assert list(gone.articles) == [PARIS] and reloaded.results[HARBOUR].diff.questions_after == 0
@@ -181,3 +181,19 @@ def test_cli_teach_needs_the_article_when_there_are_several(configured: Path, ca
     assert status == 1 and "no fact has this id" in out
     status, out, _ = run_cli(capsys, monkeypatch, "check")
     assert status == 0 and out.count(": OK: ") == 2  # the taught phrasing breaks neither article
+
+
+def test_cli_learned_import_checks_every_article(configured: Path, capsys, monkeypatch, tmp_path: Path):
+    learned = tmp_path / "learned_questions.yaml"
+    learned.write_text("learned:\n  ribbon_cutting: [who held the scissors]\n  venue: [which building hosted it]\n",
+                       encoding="utf-8")
+    status, out, _ = run_cli(capsys, monkeypatch, "learned", "import", str(learned))
+    assert status == 0 and "2 phrasing(s) merged" in out
+    status, out, _ = run_cli(capsys, monkeypatch, "ask", "--article", HARBOUR, "who held the scissors")
+    assert "fact: ribbon_cutting" in out
+    learned.write_text("learned:\n  no_such_fact: [what is this]\n", encoding="utf-8")
+    status, _, err = run_cli(capsys, monkeypatch, "learned", "import", str(learned))
+    assert status == 1 and "learned phrasings: fact 'no_such_fact': no fact has this id" in err
+    break_harbour(configured)
+    status, _, err = run_cli(capsys, monkeypatch, "learned", "import", str(learned))
+    assert status == 1 and f"{HARBOUR}/facts.yaml: fact 'bridge_reopened'" in err
