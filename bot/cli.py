@@ -28,7 +28,7 @@ from bot.database import (
 )
 from bot.evaluation import EvaluationFileError, evaluate, read_labelled_questions
 from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
-from bot.library import Answer, Library, UnknownArticle, find_articles, holds_one_article
+from bot.library import NO_ARTICLE, Answer, Library, UnknownArticle, find_articles, holds_one_article
 from bot.matcher import Outcome
 from bot.models import ARTICLE_ID_PATTERN
 from bot.settings import Settings, describe_settings_error
@@ -246,7 +246,7 @@ def command_check(args: argparse.Namespace) -> int:
         learned, with_learned = _learned_from_database(settings)
     articles = find_articles(directory)
     if not articles:
-        print(f"factbot: {directory} holds no article: no article.yaml in it or in any sub-folder", file=sys.stderr)
+        print(f"factbot: {directory} {NO_ARTICLE}", file=sys.stderr)
         return EXIT_INVALID
     shared = learned is not None and not holds_one_article(directory)
     invalid = 0
@@ -275,7 +275,7 @@ def command_articles(args: argparse.Namespace) -> int:
     library, _ = load_library(settings.knowledge_dir, settings, learned or {})
     ids = sorted({*library.articles, *library.problems})
     if not ids:
-        raise CommandError(f"{settings.knowledge_dir} holds no article: no article.yaml in it or in any sub-folder")
+        raise CommandError(f"{settings.knowledge_dir} {NO_ARTICLE}")
     rows = [("id", "facts", "drafted", "status", "title")]
     for article in ids:
         bot = library.articles.get(article)

@@ -23,6 +23,7 @@ from bot.matcher import Outcome
 from bot.settings import MatchSettings
 
 ARTICLE_TEXT_FILE = "article.txt"
+NO_ARTICLE = "holds no article: no article.yaml in it or in any sub-folder"
 
 
 def holds_one_article(folder: Path) -> bool:

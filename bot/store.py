@@ -21,7 +21,7 @@ from pathlib import Path
 from bot.answers import FactBot
 from bot.database import Database, DatabaseError, LearnedPhrasings
 from bot.knowledge import Knowledge, KnowledgeError, Problem, load_knowledge
-from bot.library import Library, find_articles, holds_one_article
+from bot.library import NO_ARTICLE, Library, find_articles, holds_one_article
 from bot.settings import MatchSettings
 from bot.teaching import adopt_learned_file
 
@@ -105,7 +105,7 @@ def load_library(directory: Path, settings: MatchSettings, learned: LearnedPhras
     before = dict(previous.articles) if previous else {}
     found = find_articles(directory)
     if not found:
-        refused = ReloadResult(problems=(Problem(str(directory), "holds no article: no article.yaml in it or in any sub-folder"),))
+        refused = ReloadResult(problems=(Problem(str(directory), NO_ARTICLE),))
         return previous or Library({}, {}, settings, one_folder=one_folder), LibraryReload({directory.name: refused})
     if only is not None and only not in found:
         refused = ReloadResult(problems=(Problem(str(directory), f"has no article {only!r}"),))
@@ -119,22 +119,28 @@ def load_library(directory: Path, settings: MatchSettings, learned: LearnedPhras
     for article, folder in found.items():
         if only is not None and article != only:
             continue
-        try:
-            candidate = FactBot(load_knowledge(folder, learned_phrasings=learned,
-                                               learned_shared_by_articles=not one_folder), settings)
-        except KnowledgeError as error:
-            problems[article] = tuple(error.problems)
-        except Exception as error:  # a bug must not take the serving facts down with it
-            log.exception("building the fact base of %s failed", article)
-            problems[article] = (Problem(str(folder), f"unexpected error: {error!r}"),)
-        else:
+        loaded = _load_article(article, folder, settings, learned, shared_learned=not one_folder)
+        if isinstance(loaded, FactBot):
             problems.pop(article, None)
             old = before.get(article)
-            serving[article] = candidate
-            results[article] = ReloadResult(diff=KnowledgeDiff.between(old.knowledge if old else None, candidate.knowledge))
-            continue
-        results[article] = ReloadResult(problems=problems[article])
+            serving[article] = loaded
+            results[article] = ReloadResult(diff=KnowledgeDiff.between(old.knowledge if old else None, loaded.knowledge))
+        else:
+            problems[article] = loaded
+            results[article] = ReloadResult(problems=loaded)
     return Library(serving, problems, settings, one_folder=one_folder), LibraryReload(results)
+
+
+def _load_article(article: str, folder: Path, settings: MatchSettings, learned: LearnedPhrasings, *,
+                  shared_learned: bool) -> FactBot | tuple[Problem, ...]:
+    """One article's new fact base, or why it cannot be built."""
+    try:
+        return FactBot(load_knowledge(folder, learned_phrasings=learned, learned_shared_by_articles=shared_learned), settings)
+    except KnowledgeError as error:
+        return tuple(error.problems)
+    except Exception as error:  # a bug must not take the serving facts down with it
+        log.exception("building the fact base of %s failed", article)
+        return (Problem(str(folder), f"unexpected error: {error!r}"),)
 
 
 class KnowledgeStore:

@@ -197,3 +197,13 @@ def test_cli_learned_import_checks_every_article(configured: Path, capsys, monke
     break_harbour(configured)
     status, _, err = run_cli(capsys, monkeypatch, "learned", "import", str(learned))
     assert status == 1 and f"{HARBOUR}/facts.yaml: fact 'bridge_reopened'" in err
+
+
+def test_a_folder_without_any_article_is_reported(tmp_path: Path, capsys, monkeypatch):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setenv("KNOWLEDGE_DIR", str(empty))
+    status, _, err = run_cli(capsys, monkeypatch, "check")
+    assert status == 1 and "holds no article" in err
+    status, _, err = run_cli(capsys, monkeypatch, "ask", "who won silver?")
+    assert status == 1 and "holds no article" in err
