@@ -28,7 +28,7 @@ from bot.database import (
 )
 from bot.evaluation import EvaluationFileError, evaluate, read_labelled_questions
 from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
-from bot.library import NO_ARTICLE, Answer, Library, UnknownArticle, find_articles, holds_one_article
+from bot.library import NO_ARTICLE, Answer, Library, UnknownArticle, find_articles, holds_one_article, learned_key
 from bot.matcher import Outcome
 from bot.models import ARTICLE_ID_PATTERN
 from bot.settings import Settings, describe_settings_error
@@ -222,37 +222,39 @@ def format_topics(knowledge: Knowledge, *, named: bool = False) -> str:
     return "\n".join(lines)
 
 
-def _learned_from_database(settings: Settings) -> tuple[LearnedPhrasings | None, str]:
-    """The learned phrasings to check the folder with, and how to say so; None (the folders' own
-    files) when the database cannot be read, as stderr says."""
+def _learned_from_database(settings: Settings) -> dict[str, LearnedPhrasings] | None:
+    """Every article's learned phrasings to check the folder with; None (the folders' own files)
+    when the database cannot be read, as stderr says."""
     try:
-        learned = _open_database(settings).learned_phrasings()
+        return _open_database(settings).learned_phrasings_by_article()
     except (CommandError, DatabaseError) as error:
         print(f"factbot: {error}; checking the folder without the learned phrasings.", file=sys.stderr)
-        return None, ""
-    return learned, f" with {sum(map(len, learned.values()))} learned phrasing(s) from the database"
+        return None
 
 
 def command_check(args: argparse.Namespace) -> int:
     """Every article in the folder, each on its own. A folder named on the command line is checked
     alone (with its learned_questions.yaml, if any); the configured one together with the learned
     phrasings in the database."""
-    learned, with_learned = None, ""
+    learned_by_article: dict[str, LearnedPhrasings] | None = None
     if args.directory:
         directory = Path(args.directory)
     else:
         settings = _settings()
         directory = settings.knowledge_dir
-        learned, with_learned = _learned_from_database(settings)
+        learned_by_article = _learned_from_database(settings)
     articles = find_articles(directory)
     if not articles:
         print(f"factbot: {directory} {NO_ARTICLE}", file=sys.stderr)
         return EXIT_INVALID
-    shared = learned is not None and not holds_one_article(directory)
     invalid = 0
-    for folder in articles.values():
+    for article, folder in articles.items():
+        learned, with_learned = None, ""
+        if learned_by_article is not None:
+            learned = learned_by_article.get(learned_key(holds_one_article(directory), article), {})
+            with_learned = f" with {sum(map(len, learned.values()))} learned phrasing(s) from the database"
         try:
-            knowledge = load_knowledge(folder, learned_phrasings=learned, learned_shared_by_articles=shared)
+            knowledge = load_knowledge(folder, learned_phrasings=learned)
         except KnowledgeError as error:
             invalid += 1
             print(error if len(articles) == 1 else f"{folder}: {error}", file=sys.stderr)
@@ -271,8 +273,7 @@ def command_check(args: argparse.Namespace) -> int:
 def command_articles(args: argparse.Namespace) -> int:
     """Every article in KNOWLEDGE_DIR: id, facts, entries drafted and not reviewed, whether it serves, title."""
     settings = _settings()
-    learned, _ = _learned_from_database(settings)
-    library, _ = load_library(settings.knowledge_dir, settings, learned or {})
+    library, _ = load_library(settings.knowledge_dir, settings, _learned_from_database(settings) or {})
     ids = sorted({*library.articles, *library.problems})
     if not ids:
         raise CommandError(f"{settings.knowledge_dir} {NO_ARTICLE}")
@@ -377,13 +378,19 @@ def _report(read: Callable[[], T]) -> T:
         raise CommandError(f"cannot read the database: {error}") from error
 
 
+def _article_learning(settings: Settings, database: Database, article: str | None) -> tuple[str, Path, str]:
+    """The article whose learned phrasings a command reads or changes: its id, its folder and
+    where the store keeps its phrasings."""
+    library = _library_from(settings, database)
+    chosen, _ = _one_article(library, article)
+    return chosen, find_articles(settings.knowledge_dir)[chosen], learned_key(library.one_folder, chosen)
+
+
 def command_teach(args: argparse.Namespace) -> int:
     settings = _settings()
     database = _open_database(settings)
-    library = _library_from(settings, database)
-    article, _ = _one_article(library, args.article)
-    result = teach(database, find_articles(settings.knowledge_dir)[article], args.question, args.fact_id, move=args.move,
-                   shared_by_articles=not library.one_folder)
+    article, folder, stored_as = _article_learning(settings, database, args.article)
+    result = teach(database, folder, args.question, args.fact_id, move=args.move, article=stored_as)
     print(result.describe())
     if result.status is TeachStatus.BELONGS_ELSEWHERE and not result.other_is_hand_written:
         print("Run again with --move to move it.")
@@ -395,7 +402,10 @@ def command_teach(args: argparse.Namespace) -> int:
 
 
 def command_learned_export(args: argparse.Namespace) -> int:
-    text = render_learned(_report(_open_database(_settings()).learned_phrasings))
+    settings = _settings()
+    database = _open_database(settings)
+    _, _, stored_as = _article_learning(settings, database, args.article)
+    text = render_learned(_report(lambda: database.learned_phrasings(stored_as)))
     if args.file is None:
         _print_utf8(text.rstrip("\n"))
         return EXIT_OK
@@ -413,8 +423,9 @@ def command_learned_import(args: argparse.Namespace) -> int:
         incoming = read_learned_file(Path(args.file))
     except LearnedFileError as error:
         raise CommandError(str(error)) from error
-    problems = _report(lambda: import_learned(_open_database(settings), settings.knowledge_dir, incoming,
-                                              replace=args.replace))
+    database = _open_database(settings)
+    _, folder, stored_as = _article_learning(settings, database, args.article)
+    problems = _report(lambda: import_learned(database, folder, incoming, replace=args.replace, article=stored_as))
     if problems:
         print("Not imported; the knowledge folder would be invalid:", file=sys.stderr)
         print("\n".join(f"- {problem}" for problem in problems), file=sys.stderr)
@@ -585,10 +596,12 @@ def build_parser() -> argparse.ArgumentParser:
     learned_commands = learned.add_subparsers(dest="learned_command", metavar="ACTION", required=True)
     export = learned_commands.add_parser("export", help="write the learned phrasings as learned_questions.yaml")
     export.add_argument("file", nargs="?", help="where to write (default: standard output)")
+    export.add_argument("--article", help=ONE_ARTICLE_HELP)
     export.set_defaults(handler=command_learned_export)
     importing = learned_commands.add_parser("import", help="add the phrasings of a learned_questions.yaml file")
     importing.add_argument("file")
     importing.add_argument("--replace", action="store_true", help="make the file the whole set (removes the others)")
+    importing.add_argument("--article", help=ONE_ARTICLE_HELP)
     importing.set_defaults(handler=command_learned_import)
 
     stats = commands.add_parser("stats", help="questions asked, answer rates, top facts and votes")

@@ -329,16 +329,13 @@ def _raw_ids(name: str, raw: Any, key: str) -> Iterator[tuple[str, str]]:
 
 
 def load_knowledge(directory: Path | str, overrides: Mapping[str, str] | None = None,
-                   learned_phrasings: Mapping[str, Sequence[str]] | None = None, *,
-                   learned_shared_by_articles: bool = False) -> Knowledge:
+                   learned_phrasings: Mapping[str, Sequence[str]] | None = None) -> Knowledge:
     """Read and validate a knowledge folder. Raises ``KnowledgeError`` listing every problem.
 
     ``overrides`` maps file names to text used instead of the files on disk, so a change can be
     validated together with everything else before it is written. ``learned_phrasings`` are the taught
     phrasings from the shared store (``bot.database``); given, it replaces
-    ``learned_questions.yaml``, which is then only read by the one-time import. With
-    ``learned_shared_by_articles`` (a KNOWLEDGE_DIR of several articles shares one set), the
-    phrasings of facts this article does not have belong to another article and are left out.
+    ``learned_questions.yaml``, which is then only read by the one-time import.
     """
     directory = Path(directory)
     overrides = overrides or {}
@@ -377,8 +374,6 @@ def load_knowledge(directory: Path | str, overrides: Mapping[str, str] | None = 
             problems.add(file, f"duplicate id (also used in {seen_ids[entry_id]})", entry_id, "id")
         seen_ids.setdefault(entry_id, file)
     fact_ids = {spec.id for spec in fact_specs}
-    if learned_shared_by_articles:
-        learned = {fact_id: questions for fact_id, questions in learned.items() if fact_id in fact_ids}
     for fact_id in learned:
         if fact_id not in fact_ids and raw_facts is not None:
             problems.add(learned_source, "no fact has this id", fact_id)

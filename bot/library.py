@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from bot.answers import FactBot, Reply
+from bot.database import LONE_ARTICLE
 from bot.knowledge import ARTICLE_META_FILE, Problem
 from bot.matcher import Outcome
 from bot.settings import MatchSettings
@@ -28,6 +29,12 @@ NO_ARTICLE = "holds no article: no article.yaml in it or in any sub-folder"
 
 def holds_one_article(folder: Path) -> bool:
     return (folder / ARTICLE_META_FILE).is_file() or (folder / ARTICLE_TEXT_FILE).is_file()
+
+
+def learned_key(one_folder: bool, article: str) -> str:
+    """Which learned phrasings in the store are an article's: its own id's, or, when KNOWLEDGE_DIR
+    is itself the one article, those it had before there could be several."""
+    return LONE_ARTICLE if one_folder else article
 
 
 def _declared_id(folder: Path) -> str:

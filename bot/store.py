@@ -21,7 +21,7 @@ from pathlib import Path
 from bot.answers import FactBot
 from bot.database import Database, DatabaseError, LearnedPhrasings
 from bot.knowledge import Knowledge, KnowledgeError, Problem, load_knowledge
-from bot.library import NO_ARTICLE, Library, find_articles, holds_one_article
+from bot.library import NO_ARTICLE, Library, find_articles, holds_one_article, learned_key
 from bot.settings import MatchSettings
 from bot.teaching import adopt_learned_file
 
@@ -97,10 +97,11 @@ class LibraryReload:
                 for article, result in self.results.items() for problem in result.problems]
 
 
-def load_library(directory: Path, settings: MatchSettings, learned: LearnedPhrasings, *,
+def load_library(directory: Path, settings: MatchSettings, learned: Mapping[str, LearnedPhrasings], *,
                  previous: Library | None = None, only: str | None = None) -> tuple[Library, LibraryReload]:
     """Load every article in ``directory`` (or, with ``only``, that one article, keeping the others
-    as they are), each on its own: an invalid article keeps its ``previous`` version serving."""
+    as they are), each with its learned phrasings (``Database.learned_phrasings_by_article``) and
+    on its own: an invalid article keeps its ``previous`` version serving."""
     one_folder = holds_one_article(directory)
     before = dict(previous.articles) if previous else {}
     found = find_articles(directory)
@@ -119,7 +120,7 @@ def load_library(directory: Path, settings: MatchSettings, learned: LearnedPhras
     for article, folder in found.items():
         if only is not None and article != only:
             continue
-        loaded = _load_article(article, folder, settings, learned, shared_learned=not one_folder)
+        loaded = _load_article(article, folder, settings, learned.get(learned_key(one_folder, article), {}))
         if isinstance(loaded, FactBot):
             problems.pop(article, None)
             old = before.get(article)
@@ -131,11 +132,11 @@ def load_library(directory: Path, settings: MatchSettings, learned: LearnedPhras
     return Library(serving, problems, settings, one_folder=one_folder), LibraryReload(results)
 
 
-def _load_article(article: str, folder: Path, settings: MatchSettings, learned: LearnedPhrasings, *,
-                  shared_learned: bool) -> FactBot | tuple[Problem, ...]:
+def _load_article(article: str, folder: Path, settings: MatchSettings,
+                  learned: LearnedPhrasings) -> FactBot | tuple[Problem, ...]:
     """One article's new fact base, or why it cannot be built."""
     try:
-        return FactBot(load_knowledge(folder, learned_phrasings=learned, learned_shared_by_articles=shared_learned), settings)
+        return FactBot(load_knowledge(folder, learned_phrasings=learned), settings)
     except KnowledgeError as error:
         return tuple(error.problems)
     except Exception as error:  # a bug must not take the serving facts down with it
@@ -150,7 +151,7 @@ class KnowledgeStore:
         self.directory = directory
         self.settings = settings
         self.database = database
-        self._learned: LearnedPhrasings = {}
+        self._learned: dict[str, LearnedPhrasings] = {}
         if holds_one_article(directory):  # a file kept from before the store: one article's, by nature
             try:
                 adopt_learned_file(database, directory)
@@ -168,12 +169,12 @@ class KnowledgeStore:
     def library(self) -> Library:
         return self._library
 
-    def _read_learned(self) -> LearnedPhrasings:
+    def _read_learned(self) -> dict[str, LearnedPhrasings]:
         try:
-            self._learned = self.database.learned_phrasings()
+            self._learned = self.database.learned_phrasings_by_article()
         except DatabaseError as error:
-            log.warning("cannot read the learned phrasings (%s); using the %d last read",
-                        error, sum(map(len, self._learned.values())))
+            log.warning("cannot read the learned phrasings (%s); using the %d last read", error,
+                        sum(len(questions) for learned in self._learned.values() for questions in learned.values()))
         return self._learned
 
     def reload(self, article: str | None = None) -> LibraryReload:

@@ -12,7 +12,6 @@ still has one from before the store is imported once.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import tempfile
@@ -23,9 +22,8 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from bot.database import Database, DatabaseError, LearnedPhrasings
-from bot.knowledge import LEARNED_PHRASINGS, LEARNED_QUESTIONS_FILE, KnowledgeError, Problem, load_knowledge
-from bot.library import find_articles, holds_one_article
+from bot.database import LONE_ARTICLE, Database, DatabaseError, LearnedPhrasings
+from bot.knowledge import LEARNED_QUESTIONS_FILE, KnowledgeError, Problem, load_knowledge
 from bot.models import LearnedQuestionsFile
 from bot.normalize import phrasing_key
 
@@ -70,29 +68,24 @@ class TeachResult:
 
 
 def teach(database: Database, directory: Path, question: str, fact_id: str, *, move: bool = False,
-          shared_by_articles: bool = False) -> TeachResult:
-    """Add ``question`` as a phrasing of ``fact_id`` of the article in ``directory``. With ``move``,
-    take it from the fact that has it now (only a taught phrasing can be moved; hand-written ones
-    are edited in facts.yaml). ``shared_by_articles``: the article is one of several, whose
-    learned phrasings are stored together (see ``load_knowledge``)."""
+          article: str = LONE_ARTICLE) -> TeachResult:
+    """Add ``question`` as a phrasing of ``fact_id`` of the article in ``directory``, stored under
+    ``article`` (``bot.library.learned_key``). With ``move``, take it from the fact that has it
+    now (only a taught phrasing can be moved; hand-written ones are edited in facts.yaml)."""
     question = " ".join(question.split())
     try:
-        with database.changing_learned_phrasings() as learned:
-            return _teach(directory, learned, question, fact_id, move=move, shared_by_articles=shared_by_articles)
+        with database.changing_learned_phrasings(article) as learned:
+            return _teach(directory, learned, question, fact_id, move=move)
     except DatabaseError as error:  # the server is down or the file read-only: nothing was written
         return TeachResult(TeachStatus.UNWRITABLE, question, fact_id, reason=str(error))
 
 
-def _teach(directory: Path, learned: LearnedPhrasings, question: str, fact_id: str, *, move: bool,
-           shared_by_articles: bool) -> TeachResult:
+def _teach(directory: Path, learned: LearnedPhrasings, question: str, fact_id: str, *, move: bool) -> TeachResult:
     """Decide, and change ``learned`` in place only when the result is valid."""
     try:
-        current = load_knowledge(directory, learned_phrasings=learned, learned_shared_by_articles=shared_by_articles)
+        current = load_knowledge(directory, learned_phrasings=learned)
     except KnowledgeError as error:
         return TeachResult(TeachStatus.INVALID, question, fact_id, problems=tuple(error.problems))
-    if fact_id not in current.facts:  # said here: among several articles, another one's fact id would pass the check below
-        return TeachResult(TeachStatus.INVALID, question, fact_id,
-                           problems=(Problem(LEARNED_PHRASINGS, "no fact has this id", fact_id),))
     key = phrasing_key(question)
     owner = next((f.id for f in current.facts.values() if key in {phrasing_key(q) for q in f.questions}), None)
     if owner == fact_id:
@@ -105,7 +98,7 @@ def _teach(directory: Path, learned: LearnedPhrasings, question: str, fact_id: s
         candidate[owner] = [q for q in candidate[owner] if phrasing_key(q) != key]
     candidate.setdefault(fact_id, []).append(question)
     try:
-        load_knowledge(directory, learned_phrasings=candidate, learned_shared_by_articles=shared_by_articles)
+        load_knowledge(directory, learned_phrasings=candidate)
     except KnowledgeError as error:
         return TeachResult(TeachStatus.INVALID, question, fact_id, problems=tuple(error.problems))
     learned.clear()
@@ -154,43 +147,23 @@ def write_atomically(path: Path, text: str) -> None:
         os.close(directory)
 
 
-def import_learned(database: Database, directory: Path, incoming: LearnedPhrasings, *, replace: bool) -> tuple[Problem, ...]:
-    """Merge ``incoming`` into the stored phrasings (or, with ``replace``, make it the whole set),
-    validated with the knowledge folder (every article in it) first; the problems found, and
-    nothing written, if any."""
-    with database.changing_learned_phrasings() as learned:
+def import_learned(database: Database, directory: Path, incoming: LearnedPhrasings, *, replace: bool,
+                   article: str = LONE_ARTICLE) -> tuple[Problem, ...]:
+    """Merge ``incoming`` into the article's stored phrasings (or, with ``replace``, make it the
+    whole set), validated with the article's folder first; the problems found, and nothing
+    written, if any."""
+    with database.changing_learned_phrasings(article) as learned:
         candidate = {} if replace else {fact_id: list(questions) for fact_id, questions in learned.items()}
         for fact_id, questions in incoming.items():
             known = candidate.setdefault(fact_id, [])
             known.extend(q for q in questions if q not in known)
-        problems = _problems_with(directory, candidate)
-        if problems:
-            return problems
+        try:
+            load_knowledge(directory, learned_phrasings=candidate)
+        except KnowledgeError as error:
+            return tuple(error.problems)
         learned.clear()
         learned.update(candidate)
     return ()
-
-
-def _problems_with(directory: Path, learned: LearnedPhrasings) -> tuple[Problem, ...]:
-    """What would be wrong with the knowledge folder given these learned phrasings. Among several
-    articles each is checked with the phrasings of its own facts, and a phrasing of a fact no
-    article has is a problem too (alone, one article reports that itself)."""
-    if holds_one_article(directory):
-        try:
-            load_knowledge(directory, learned_phrasings=learned)
-        except KnowledgeError as error:
-            return tuple(error.problems)
-        return ()
-    problems: list[Problem] = []
-    fact_ids: set[str] = set()
-    for article, folder in find_articles(directory).items():
-        try:
-            fact_ids.update(load_knowledge(folder, learned_phrasings=learned, learned_shared_by_articles=True).facts)
-        except KnowledgeError as error:
-            # `replace` names import_learned's flag here, hence the module's name.
-            problems.extend(dataclasses.replace(problem, file=f"{article}/{problem.file}") for problem in error.problems)
-    problems.extend(Problem(LEARNED_PHRASINGS, "no fact has this id", fact_id) for fact_id in learned if fact_id not in fact_ids)
-    return tuple(problems)
 
 
 def adopt_learned_file(database: Database, directory: Path) -> None:

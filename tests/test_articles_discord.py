@@ -111,3 +111,14 @@ async def test_reports_filter_by_article(live: Running):
     mark = await live.server.interact(live.server.slash("unanswered", {"article": HARBOUR}, moderator=True))
     page = (await live.server.wait_for_request("POST", FOLLOWUP, after=mark)).body["embeds"][0]
     assert "tall" in page["description"] and "shoe" not in page["description"]
+
+
+async def test_teach_keeps_the_phrasing_with_its_article(live: Running):
+    mark = await live.server.interact(live.server.slash(
+        "teach", {"question": "who held the scissors", "fact": "ribbon_cutting", "article": HARBOUR}, moderator=True))
+    followup = (await live.server.wait_for_request("POST", FOLLOWUP, after=mark)).body
+    assert followup["content"].startswith("Taught") and "Mayor Lena Dahl" in followup["embeds"][0]["description"]
+    assert live.client.database.learned_phrasings_by_article() == {HARBOUR: {"ribbon_cutting": ["who held the scissors"]}}
+    missing = (await slash(live.server, "teach", {"question": "who held the scissors", "fact": "ribbon_cutting"},
+                           moderator=True))["data"]
+    assert missing["flags"] == EPHEMERAL and "name one with article:" in missing["content"]

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.knowledge import load_knowledge
 from bot.library import Library, UnknownArticle, find_articles
 from bot.settings import Settings
 from bot.store import load_library
@@ -94,12 +93,13 @@ def test_a_reload_keeps_a_broken_articles_previous_facts_and_reports_it(articles
     assert list(gone.articles) == [PARIS] and reloaded.results[HARBOUR].diff.questions_after == 0
 
 
-def test_learned_phrasings_of_other_articles_facts_are_left_out(articles_dir: Path):
-    learned = {"ribbon_cutting": ["who held the scissors"], "venue": ["which building hosted it"]}
-    harbour = load_knowledge(articles_dir / HARBOUR, learned_phrasings=learned, learned_shared_by_articles=True)
-    assert "who held the scissors" in harbour.facts["ribbon_cutting"].questions
-    library, _ = load_library(articles_dir, Settings(_env_file=None), learned)
+def test_learned_phrasings_belong_to_one_article_even_with_the_same_fact_id(articles_dir: Path):
+    edit_yaml(articles_dir / HARBOUR / "facts.yaml", lambda data: data["facts"][0].__setitem__("id", "venue"))
+    library, _ = load_library(articles_dir, Settings(_env_file=None), {PARIS: {"venue": ["which building hosted it"]}})
     assert library.ask("which building hosted it", PARIS).reply.fact_id == "venue"
+    assert "which building hosted it" not in library.articles[HARBOUR].knowledge.facts["venue"].questions
+    lone, _ = load_library(KNOWLEDGE_DIR, Settings(_env_file=None), {"": {"venue": ["which building hosted it"]}})
+    assert "which building hosted it" in lone.articles[PARIS].knowledge.facts["venue"].questions
 
 
 # -- the `factbot` command -----------------------------------------------------------------------
@@ -183,20 +183,21 @@ def test_cli_teach_needs_the_article_when_there_are_several(configured: Path, ca
     assert status == 0 and out.count(": OK: ") == 2  # the taught phrasing breaks neither article
 
 
-def test_cli_learned_import_checks_every_article(configured: Path, capsys, monkeypatch, tmp_path: Path):
+def test_cli_learned_export_and_import_per_article(configured: Path, capsys, monkeypatch, tmp_path: Path):
     learned = tmp_path / "learned_questions.yaml"
-    learned.write_text("learned:\n  ribbon_cutting: [who held the scissors]\n  venue: [which building hosted it]\n",
-                       encoding="utf-8")
-    status, out, _ = run_cli(capsys, monkeypatch, "learned", "import", str(learned))
-    assert status == 0 and "2 phrasing(s) merged" in out
+    learned.write_text("learned:\n  ribbon_cutting: [who held the scissors]\n", encoding="utf-8")
+    status, _, err = run_cli(capsys, monkeypatch, "learned", "import", str(learned))
+    assert status == 2 and "name one with --article" in err
+    status, out, _ = run_cli(capsys, monkeypatch, "learned", "import", "--article", HARBOUR, str(learned))
+    assert status == 0 and "1 phrasing(s) merged" in out
     status, out, _ = run_cli(capsys, monkeypatch, "ask", "--article", HARBOUR, "who held the scissors")
     assert "fact: ribbon_cutting" in out
-    learned.write_text("learned:\n  no_such_fact: [what is this]\n", encoding="utf-8")
-    status, _, err = run_cli(capsys, monkeypatch, "learned", "import", str(learned))
-    assert status == 1 and "learned phrasings: fact 'no_such_fact': no fact has this id" in err
-    break_harbour(configured)
-    status, _, err = run_cli(capsys, monkeypatch, "learned", "import", str(learned))
-    assert status == 1 and f"{HARBOUR}/facts.yaml: fact 'bridge_reopened'" in err
+    status, out, _ = run_cli(capsys, monkeypatch, "learned", "export", "--article", HARBOUR)
+    assert "ribbon_cutting:\n  - who held the scissors" in out
+    status, out, _ = run_cli(capsys, monkeypatch, "learned", "export", "--article", PARIS)
+    assert "who held the scissors" not in out
+    status, _, err = run_cli(capsys, monkeypatch, "learned", "import", "--article", PARIS, str(learned))
+    assert status == 1 and "learned phrasings: fact 'ribbon_cutting': no fact has this id" in err
 
 
 def test_a_folder_without_any_article_is_reported(tmp_path: Path, capsys, monkeypatch):

@@ -47,7 +47,9 @@ RECONNECT_BACKOFF_SECONDS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 LEARNED_FILE_IMPORTED = "learned_file_imported"
 # Narrows a question-log report to one article (its parameter from ``_article_parameter``).
 _ARTICLE_FILTER = " AND q.article_id = ?"
-_LEARNED_PHRASINGS = "SELECT fact_id, question FROM learned_phrasings ORDER BY taught_at, question"
+_LEARNED_PHRASINGS = "SELECT fact_id, question FROM learned_phrasings WHERE article_id = ? ORDER BY taught_at, question"
+# The learned phrasings of a KNOWLEDGE_DIR that is itself one article, as before there could be several.
+LONE_ARTICLE = ""
 
 
 class DatabaseError(Exception):
@@ -266,7 +268,7 @@ class CopiedRows:
 _COPIED_TABLES = (
     ("questions", "id, asked_at, source, guild_id, channel_id, question, outcome, fact_id, score, user_hash, article_id"),
     ("votes", "question_id, voter_hash, value, voted_at"),
-    ("learned_phrasings", "fact_id, question, taught_at"),
+    ("learned_phrasings", "article_id, fact_id, question, taught_at"),
     ("channel_articles", "channel_id, article_id, set_at"),
 )
 
@@ -473,19 +475,27 @@ class Database:
         db.execute("UPDATE knowledge_version SET version = version + 1")
         return int(db.execute("SELECT version FROM knowledge_version").fetchone()[0])
 
-    def learned_phrasings(self) -> LearnedPhrasings:
-        """Taught phrasings by fact id, oldest first."""
-        return self._by_fact(self._rows(_LEARNED_PHRASINGS))
+    def learned_phrasings(self, article: str = LONE_ARTICLE) -> LearnedPhrasings:
+        """One article's taught phrasings by fact id, oldest first."""
+        return self._by_fact(self._rows(_LEARNED_PHRASINGS, (article,)))
+
+    def learned_phrasings_by_article(self) -> dict[str, LearnedPhrasings]:
+        """Every article's taught phrasings, in one read (a reload of every article)."""
+        by_article: dict[str, list[tuple[str, str]]] = {}
+        for article, fact_id, question in self._rows(
+                "SELECT article_id, fact_id, question FROM learned_phrasings ORDER BY taught_at, question"):
+            by_article.setdefault(article, []).append((fact_id, question))
+        return {article: self._by_fact(rows) for article, rows in by_article.items()}
 
     @contextmanager
-    def changing_learned_phrasings(self) -> Iterator[LearnedPhrasings]:
-        """The learned phrasings to change in place, in one transaction with every other teacher
-        (on any machine) waiting: what the block leaves is written and announced to every process;
-        a block that changes nothing or raises leaves the store untouched."""
+    def changing_learned_phrasings(self, article: str = LONE_ARTICLE) -> Iterator[LearnedPhrasings]:
+        """One article's learned phrasings to change in place, in one transaction with every other
+        teacher (on any machine) waiting: what the block leaves is written and announced to every
+        process; a block that changes nothing or raises leaves the store untouched."""
         try:
             with self._transaction() as db:
                 version = self._next_version(db)
-                before = self._by_fact(db.execute(_LEARNED_PHRASINGS).fetchall())
+                before = self._by_fact(db.execute(_LEARNED_PHRASINGS, (article,)).fetchall())
                 learned = {fact_id: list(questions) for fact_id, questions in before.items()}
                 yield learned
                 old = {(fact_id, q) for fact_id, questions in before.items() for q in questions}
@@ -493,29 +503,31 @@ class Database:
                 if old == set(new):
                     raise _NothingChanged
                 for fact_id, question in old - set(new):
-                    db.execute("DELETE FROM learned_phrasings WHERE fact_id = ? AND question = ?", (fact_id, question))
-                self._insert_learned(db, [pair for pair in new if pair not in old])
+                    db.execute("DELETE FROM learned_phrasings WHERE article_id = ? AND fact_id = ? AND question = ?",
+                               (article, fact_id, question))
+                self._insert_learned(db, article, [pair for pair in new if pair not in old])
                 self.engine.announce(db.connection, version)
         except _NothingChanged:
             pass
 
-    def _insert_learned(self, db: _Statements, pairs: Sequence[tuple[str, str]]) -> None:
+    def _insert_learned(self, db: _Statements, article: str, pairs: Sequence[tuple[str, str]]) -> None:
         now = time.time()
         for offset, (fact_id, question) in enumerate(pairs):
             # Offsets keep the order of phrasings added together.
-            db.execute("INSERT INTO learned_phrasings (fact_id, question, taught_at) VALUES (?, ?, ?)"
-                       " ON CONFLICT (fact_id, question) DO NOTHING", (fact_id, storable(question), now + offset * 1e-6))
+            db.execute("INSERT INTO learned_phrasings (article_id, fact_id, question, taught_at) VALUES (?, ?, ?, ?)"
+                       " ON CONFLICT (article_id, fact_id, question) DO NOTHING",
+                       (article, fact_id, storable(question), now + offset * 1e-6))
 
     def import_learned_once(self, learned: Mapping[str, Sequence[str]], origin: str) -> bool:
-        """Add phrasings from the pre-database ``learned_questions.yaml``, once per database: False
-        (and nothing written) if a file was imported before, by this process or any other."""
+        """Add phrasings from the pre-database ``learned_questions.yaml`` (a lone article's), once per
+        database: False (and nothing written) if a file was imported before, by this process or any other."""
         try:
             with self._transaction() as db:
                 version = self._next_version(db)
                 if db.execute("SELECT 1 FROM meta WHERE key = ?", (LEARNED_FILE_IMPORTED,)).fetchone():
                     raise _NothingChanged
                 db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (LEARNED_FILE_IMPORTED, origin))
-                self._insert_learned(db, [(fact_id, q) for fact_id, questions in learned.items() for q in questions])
+                self._insert_learned(db, LONE_ARTICLE, [(fact_id, q) for fact_id, questions in learned.items() for q in questions])
                 self.engine.announce(db.connection, version)
         except _NothingChanged:
             return False

@@ -26,7 +26,7 @@ from bot.discord_bot.embeds import (
     unanswered_pages,
 )
 from bot.discord_bot.views import ConfirmView, PagesView
-from bot.library import find_articles
+from bot.library import find_articles, learned_key
 from bot.teaching import TeachResult, TeachStatus, teach
 
 if TYPE_CHECKING:
@@ -89,12 +89,12 @@ class Learning(commands.Cog):
             await interaction.followup.send(escape_user_text(f"The article {chosen} is gone from the knowledge folder.",
                                                              MESSAGE_LIMIT), ephemeral=True)
             return
-        shared = not self.bot.store.library.one_folder
-        result = await asyncio.to_thread(teach, self.bot.database, folder, question, fact, shared_by_articles=shared)
+        stored_as = learned_key(self.bot.store.library.one_folder, chosen)
+        result = await asyncio.to_thread(teach, self.bot.database, folder, question, fact, article=stored_as)
         if result.status is TeachStatus.BELONGS_ELSEWHERE and not result.other_is_hand_written:
             async def move(confirmation: discord.Interaction) -> None:
                 moved = await asyncio.to_thread(teach, self.bot.database, folder, question, fact, move=True,
-                                                shared_by_articles=shared)
+                                                article=stored_as)
                 await self._report(confirmation, moved, chosen)
 
             view = ConfirmView(interaction.user.id, f"Move it to {fact}", move)
