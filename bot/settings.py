@@ -59,7 +59,8 @@ class MatchSettings(BaseSettings):
 class Settings(MatchSettings):
     """Everything the bot and the command line read from the environment."""
 
-    knowledge_dir: Path = Field(Path(), description="The knowledge folder; default the checkout's, or DATA_DIR/knowledge.")
+    knowledge_dir: Path = Field(
+        Path(), description="One article's folder, or a folder of articles; default the checkout's, or DATA_DIR/knowledge.")
     log_level: str = "INFO"
 
     discord_token: SecretStr | None = None
