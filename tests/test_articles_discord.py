@@ -122,3 +122,11 @@ async def test_teach_keeps_the_phrasing_with_its_article(live: Running):
     missing = (await slash(live.server, "teach", {"question": "who held the scissors", "fact": "ribbon_cutting"},
                            moderator=True))["data"]
     assert missing["flags"] == EPHEMERAL and "name one with article:" in missing["content"]
+
+
+async def test_an_unknown_article_is_refused_privately_everywhere(live: Running):
+    for command, options in (("stats", {"article": "nope"}), ("topics", {"article": "nope"})):
+        refused = (await slash(live.server, command, options, moderator=True))["data"]
+        assert refused["flags"] == EPHEMERAL and "there is no article 'nope'" in refused["content"]
+    refused, _ = await use_article(live.server, "nope", moderator=True)
+    assert "there is no article 'nope'" in refused["data"]["content"] and live.client.database.channel_articles() == {}

@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 
 from bot.discord_bot.embeds import AUTOCOMPLETE_CHOICES, CHOICE_LIMIT
-from bot.library import Library, UnknownArticle
+from bot.library import Library
 
 if TYPE_CHECKING:
     from bot.discord_bot.client import FactBotClient
@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 ARTICLE_OPTION = "Which article (default: this channel's, or the only one)"
 
 
-class NoSuchArticle(app_commands.AppCommandError):
-    """An ``article`` option naming no loaded article; its message lists the ones that are."""
+class ArticleNotChosen(app_commands.AppCommandError):
+    """A command about one article, used with several loaded and none named or set for the channel."""
 
 
 async def article_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -33,8 +33,13 @@ async def article_autocomplete(interaction: discord.Interaction, current: str) -
 
 def chosen_article(client: FactBotClient, library: Library, article: str | None, channel_id: int | None) -> str | None:
     """The article named, else the channel's default, else the only one; None when several are
-    loaded and none is chosen. An unknown name raises ``NoSuchArticle`` (told to the user privately)."""
-    try:
-        return library.chosen(article, client.channel_articles.get(channel_id) if channel_id else None)
-    except UnknownArticle as error:
-        raise NoSuchArticle(str(error)) from None
+    loaded and none is chosen. An unknown name raises ``UnknownArticle`` (told to the user privately)."""
+    return library.chosen(article, client.channel_article(channel_id))
+
+
+def one_article(client: FactBotClient, library: Library, article: str | None, channel_id: int | None) -> str:
+    """The article a command about one article works on; ``ArticleNotChosen`` when it cannot tell."""
+    chosen = chosen_article(client, library, article, channel_id)
+    if chosen is None:
+        raise ArticleNotChosen(f"Several articles are loaded; name one with article: ({', '.join(library.articles)}).")
+    return chosen

@@ -20,12 +20,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.database import Database, DatabaseError, Source
-from bot.discord_bot.articles import NoSuchArticle
+from bot.discord_bot.articles import ArticleNotChosen
 from bot.discord_bot.checks import NotModerator
 from bot.discord_bot.cooldown import UserCooldowns
 from bot.discord_bot.embeds import MESSAGE_LIMIT, escape_user_text
 from bot.discord_bot.views import VoteButton
-from bot.library import Answer
+from bot.library import Answer, UnknownArticle
 from bot.settings import Settings
 from bot.store import KnowledgeStore, LibraryReload
 
@@ -226,6 +226,10 @@ class FactBotClient(commands.AutoShardedBot):
                             "\n".join(map(str, result.problems)))
         return reloaded
 
+    def channel_article(self, channel_id: int | None) -> str | None:
+        """The channel's default article (``/article use``), if it has one."""
+        return self.channel_articles.get(channel_id) if channel_id is not None else None
+
     async def read_channel_articles(self) -> None:
         """Re-read the channels' default articles; unreachable, the ones last read stay."""
         try:
@@ -319,8 +323,10 @@ class FactBotClient(commands.AutoShardedBot):
         if isinstance(error, NotModerator):
             log.info("refused %s for user %s: not a moderator", interaction.command and interaction.command.name, interaction.user.id)
             text = str(error)
-        elif isinstance(error, NoSuchArticle):
-            text = escape_user_text(str(error), MESSAGE_LIMIT)  # it names the article as typed
+        elif isinstance(error, ArticleNotChosen):
+            text = str(error)
+        elif isinstance(error, app_commands.CommandInvokeError) and isinstance(error.original, UnknownArticle):
+            text = escape_user_text(str(error.original), MESSAGE_LIMIT)  # it names the article as typed
         elif isinstance(error, app_commands.NoPrivateMessage):
             text = "That command only works in a server."
         elif isinstance(error, app_commands.CheckFailure):

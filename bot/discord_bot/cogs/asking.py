@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.database import Source
-from bot.discord_bot.articles import ARTICLE_OPTION, NoSuchArticle, article_autocomplete, chosen_article
+from bot.discord_bot.articles import ARTICLE_OPTION, article_autocomplete, chosen_article
 from bot.discord_bot.embeds import (
     AUTOCOMPLETE_CHOICES,
     CHOICE_LIMIT,
@@ -23,7 +23,6 @@ from bot.discord_bot.embeds import (
 from bot.discord_bot.retry import once_more_after_503
 from bot.discord_bot.views import DidYouMeanView, PagesView, vote_view
 from bot.knowledge import Knowledge
-from bot.library import UnknownArticle
 from bot.matcher import Outcome
 
 if TYPE_CHECKING:
@@ -48,11 +47,7 @@ class Asking(commands.Cog):
         """The reply to show, and its buttons: votes under an answer, choices for an ambiguous question.
         The article: the one named, else the channel's default, else the one the question clearly fits."""
         library = self.bot.store.library
-        channel_default = self.bot.channel_articles.get(channel_id) if channel_id else None
-        try:
-            answer = library.ask(question, article, channel_default)
-        except UnknownArticle as error:
-            raise NoSuchArticle(str(error)) from None
+        answer = library.ask(question, article, self.bot.channel_article(channel_id))
         reply = answer.reply
         log.info("question outcome=%s fact=%s score=%.1f article=%s", reply.outcome.value,
                  reply.fact.id if reply.fact else None, reply.score, answer.article_id)
@@ -85,8 +80,8 @@ class Asking(commands.Cog):
         library = self.bot.store.library
         typed_article = getattr(interaction.namespace, "article", None)
         article = typed_article if typed_article in library.articles else None  # half typed: not yet chosen
-        channel_default = self.bot.channel_articles.get(interaction.channel_id) if interaction.channel_id else None
-        suggestions = library.suggest_questions(current, AUTOCOMPLETE_CHOICES, article, channel_default)
+        suggestions = library.suggest_questions(current, AUTOCOMPLETE_CHOICES, article,
+                                                self.bot.channel_article(interaction.channel_id))
         return [app_commands.Choice(name=q[:CHOICE_LIMIT], value=q[:CHOICE_LIMIT]) for q in suggestions]
 
     def _articles_for(self, interaction: discord.Interaction, article: str | None) -> list[Knowledge]:

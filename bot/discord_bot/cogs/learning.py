@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 
 from bot.charts import stats_chart_png
 from bot.database import DatabaseError
-from bot.discord_bot.articles import ARTICLE_OPTION, NoSuchArticle, article_autocomplete, chosen_article
+from bot.discord_bot.articles import ARTICLE_OPTION, article_autocomplete, one_article
 from bot.discord_bot.checks import moderator_command
 from bot.discord_bot.embeds import (
     AUTOCOMPLETE_CHOICES,
@@ -65,7 +65,7 @@ class Learning(commands.Cog):
     async def unanswered(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 7,
                          article: str | None = None) -> None:
         library = self.bot.store.library
-        chosen = chosen_article(self.bot, library, article, None)
+        chosen = library.chosen(article)  # not the channel's default: reports cover every article unless told
         await interaction.response.defer(ephemeral=True, thinking=True)
         # Grouping needs one article's words; over every article, any article's will do.
         same_question_key = library.articles[chosen or next(iter(library.articles))].matcher.same_question_key
@@ -82,12 +82,11 @@ class Learning(commands.Cog):
     @moderator_command
     async def teach(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 300], fact: str,
                     article: str | None = None) -> None:
-        chosen = self._one_article(interaction, article)
+        chosen = one_article(self.bot, self.bot.store.library, article, interaction.channel_id)
         await interaction.response.defer(ephemeral=True, thinking=True)
         folder = find_articles(self.bot.store.directory).get(chosen)
         if folder is None:  # its folder went away after it was loaded
-            await interaction.followup.send(escape_user_text(f"The article {chosen} is gone from the knowledge folder.",
-                                                             MESSAGE_LIMIT), ephemeral=True)
+            await interaction.followup.send(f"The article {chosen} is gone from the knowledge folder.", ephemeral=True)
             return
         stored_as = learned_key(self.bot.store.library.one_folder, chosen)
         result = await asyncio.to_thread(teach, self.bot.database, folder, question, fact, article=stored_as)
@@ -103,14 +102,6 @@ class Learning(commands.Cog):
             )
             return
         await self._report(interaction, result, chosen)
-
-    def _one_article(self, interaction: discord.Interaction, article: str | None) -> str:
-        """The article a command about one article works on: named, the channel's default, or the only one."""
-        library = self.bot.store.library
-        chosen = chosen_article(self.bot, library, article, interaction.channel_id)
-        if chosen is None:
-            raise NoSuchArticle(f"Several articles are loaded; name one with article: ({', '.join(library.articles)}).")
-        return chosen
 
     async def _report(self, interaction: discord.Interaction, result: TeachResult, article: str) -> None:
         if result.status is not TeachStatus.TAUGHT:
@@ -130,8 +121,8 @@ class Learning(commands.Cog):
         """Fact ids typed (or half typed) first, then the facts the typed words are about, in the chosen article."""
         library = self.bot.store.library
         typed_article = getattr(interaction.namespace, "article", None)
-        channel_default = self.bot.channel_articles.get(interaction.channel_id) if interaction.channel_id else None
-        chosen = library.chosen(typed_article if typed_article in library.articles else None, channel_default)
+        chosen = library.chosen(typed_article if typed_article in library.articles else None,
+                                self.bot.channel_article(interaction.channel_id))
         if chosen is None:
             return []
         factbot = library.articles[chosen]
@@ -150,7 +141,8 @@ class Learning(commands.Cog):
     @moderator_command
     async def stats(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30,
                     article: str | None = None) -> None:
-        chosen_article(self.bot, self.bot.store.library, article, None)
+        if article is not None:
+            self.bot.store.library.article(article)  # an unknown one is refused before the report runs
         await interaction.response.defer(ephemeral=True, thinking=True)
         stats = await self.bot.in_reports(self.bot.database.stats, days, article)
         chart = await asyncio.to_thread(stats_chart_png, stats)

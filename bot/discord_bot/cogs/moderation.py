@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_bot.articles import NoSuchArticle, article_autocomplete
+from bot.discord_bot.articles import article_autocomplete
 from bot.discord_bot.checks import moderator_command, moderator_only
 from bot.discord_bot.embeds import EMBED_DESCRIPTION_LIMIT, EMBED_TITLE_LIMIT, EMBEDS_PER_MESSAGE, shorten
 from bot.store import LibraryReload, ReloadResult
@@ -67,11 +67,8 @@ class Moderation(commands.Cog):
     @app_commands.autocomplete(article=article_autocomplete)
     @moderator_only()
     async def use_article(self, interaction: discord.Interaction, article: str) -> None:
-        library = self.bot.store.library
-        if article not in library.articles:
-            raise NoSuchArticle(f"there is no article {article!r}; the articles are: {', '.join(library.articles)}")
+        title = self.bot.store.library.article(article).knowledge.meta.title  # an unknown one is refused here
         await self._set_default(interaction, article)
-        title = library.articles[article].knowledge.meta.title
         await interaction.followup.send(f"Questions in this channel now go to “{title}” ({article}) "
                                         "unless another article is named.", ephemeral=True)
 
