@@ -133,7 +133,7 @@ class Library:
 
     def which_article(self, question: str) -> Reply:
         listed = "\n".join(f"- {article}: {bot.knowledge.meta.title}" for article, bot in self.articles.items())
-        text = f"Which article do you mean? Ask again naming one of:\n{listed}"
+        text = f"Which article do you mean? Ask about one of these more specifically, or name it:\n{listed}"
         return Reply(question, Outcome.AMBIGUOUS, text)
 
     def suggest_questions(self, typed: str, limit: int, article_id: str | None = None,
