@@ -28,7 +28,16 @@ from bot.database import (
 )
 from bot.evaluation import EvaluationFileError, evaluate, read_labelled_questions
 from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
-from bot.library import NO_ARTICLE, Answer, Library, UnknownArticle, find_articles, holds_one_article, learned_key
+from bot.library import (
+    NO_ARTICLE,
+    Answer,
+    Library,
+    UnknownArticle,
+    find_articles,
+    holds_one_article,
+    learned_key,
+    load_article,
+)
 from bot.matcher import Outcome
 from bot.models import ARTICLE_ID_PATTERN
 from bot.settings import Settings, describe_settings_error
@@ -254,7 +263,7 @@ def command_check(args: argparse.Namespace) -> int:
             learned = learned_by_article.get(learned_key(holds_one_article(directory), article), {})
             with_learned = f" with {sum(map(len, learned.values()))} learned phrasing(s) from the database"
         try:
-            knowledge = load_knowledge(folder, learned_phrasings=learned)
+            knowledge = load_article(article, folder, learned, named_by_folder=not holds_one_article(directory))
         except KnowledgeError as error:
             invalid += 1
             print(error if len(articles) == 1 else f"{folder}: {error}", file=sys.stderr)

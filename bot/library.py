@@ -18,8 +18,8 @@ from typing import Any
 import yaml
 
 from bot.answers import FactBot, Reply
-from bot.database import LONE_ARTICLE
-from bot.knowledge import ARTICLE_META_FILE, Problem
+from bot.database import LONE_ARTICLE, LearnedPhrasings
+from bot.knowledge import ARTICLE_META_FILE, Knowledge, KnowledgeError, Problem, load_knowledge
 from bot.matcher import Outcome
 from bot.settings import MatchSettings
 
@@ -58,6 +58,18 @@ def find_articles(directory: Path) -> dict[str, Path]:
     folders = sorted(child for child in directory.iterdir()
                      if child.is_dir() and not child.name.startswith(".") and holds_one_article(child))
     return {folder.name: folder for folder in folders}
+
+
+def load_article(article: str, folder: Path, learned: LearnedPhrasings | None, *, named_by_folder: bool) -> Knowledge:
+    """``load_knowledge`` for one article of a library; in a folder of articles, the folder names
+    the article, so an ``id`` in article.yaml that says otherwise (a copy not yet renamed) is a
+    problem. Raises ``KnowledgeError``."""
+    knowledge = load_knowledge(folder, learned_phrasings=learned)
+    declared = knowledge.meta.id
+    if named_by_folder and declared is not None and declared != article:
+        raise KnowledgeError([Problem(ARTICLE_META_FILE, f"id is {declared!r} but the folder is {article!r}: make them the same",
+                                      field="id")])
+    return knowledge
 
 
 class UnknownArticle(LookupError):

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from bot.answers import FactBot
 from bot.database import Database, DatabaseError, LearnedPhrasings
-from bot.knowledge import Knowledge, KnowledgeError, Problem, load_knowledge
-from bot.library import NO_ARTICLE, Library, find_articles, holds_one_article, learned_key
+from bot.knowledge import Knowledge, KnowledgeError, Problem
+from bot.library import NO_ARTICLE, Library, find_articles, holds_one_article, learned_key, load_article
 from bot.settings import MatchSettings
 from bot.teaching import adopt_learned_file
 
@@ -120,7 +120,8 @@ def load_library(directory: Path, settings: MatchSettings, learned: Mapping[str,
     for article, folder in found.items():
         if only is not None and article != only:
             continue
-        loaded = _load_article(article, folder, settings, learned.get(learned_key(one_folder, article), {}))
+        loaded = _load_article(article, folder, settings, learned.get(learned_key(one_folder, article), {}),
+                               named_by_folder=not one_folder)
         if isinstance(loaded, FactBot):
             problems.pop(article, None)
             old = before.get(article)
@@ -132,11 +133,11 @@ def load_library(directory: Path, settings: MatchSettings, learned: Mapping[str,
     return Library(serving, problems, settings, one_folder=one_folder), LibraryReload(results)
 
 
-def _load_article(article: str, folder: Path, settings: MatchSettings,
-                  learned: LearnedPhrasings) -> FactBot | tuple[Problem, ...]:
+def _load_article(article: str, folder: Path, settings: MatchSettings, learned: LearnedPhrasings, *,
+                  named_by_folder: bool) -> FactBot | tuple[Problem, ...]:
     """One article's new fact base, or why it cannot be built."""
     try:
-        return FactBot(load_knowledge(folder, learned_phrasings=learned), settings)
+        return FactBot(load_article(article, folder, learned, named_by_folder=named_by_folder), settings)
     except KnowledgeError as error:
         return tuple(error.problems)
     except Exception as error:  # a bug must not take the serving facts down with it

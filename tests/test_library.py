@@ -208,3 +208,12 @@ def test_a_folder_without_any_article_is_reported(tmp_path: Path, capsys, monkey
     assert status == 1 and "holds no article" in err
     status, _, err = run_cli(capsys, monkeypatch, "ask", "who won silver?")
     assert status == 1 and "holds no article" in err
+
+
+def test_an_article_whose_id_is_not_its_folders_name_is_refused(articles_dir: Path):
+    (articles_dir / PARIS).rename(articles_dir / "olympics")
+    library = library_of(articles_dir)
+    assert list(library.articles) == [HARBOUR]
+    assert str(library.problems["olympics"][0]) == (
+        "article.yaml: id: id is 'paris-5000m' but the folder is 'olympics': make them the same")
+    assert main(["check", str(articles_dir)]) == 1
