@@ -1,4 +1,4 @@
-"""The ``factbot`` command: ask, chat, check, new, eval, facts, unanswered, teach, learned, stats, health and run."""
+"""The ``factbot`` command: ask, chat, check, articles, new, eval, facts, unanswered, teach, learned, stats, health and run."""
 
 from __future__ import annotations
 
@@ -16,12 +16,32 @@ from typing import TextIO, TypeVar
 from pydantic import ValidationError
 
 from bot.answers import FactBot, Reply
-from bot.database import Database, DatabaseError, Source, Stats, open_database, open_database_for, sqlite_url
+from bot.database import (
+    Database,
+    DatabaseError,
+    LearnedPhrasings,
+    Source,
+    Stats,
+    open_database,
+    open_database_for,
+    sqlite_url,
+)
 from bot.evaluation import EvaluationFileError, evaluate, read_labelled_questions
-from bot.knowledge import KnowledgeError, load_knowledge
+from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
+from bot.library import (
+    NO_ARTICLE,
+    Answer,
+    Library,
+    UnknownArticle,
+    find_articles,
+    holds_one_article,
+    learned_key,
+    load_article,
+)
 from bot.matcher import Outcome
+from bot.models import ARTICLE_ID_PATTERN
 from bot.settings import Settings, describe_settings_error
-from bot.store import KnowledgeStore
+from bot.store import KnowledgeStore, load_library
 from bot.teaching import (
     LearnedFileError,
     TeachStatus,
@@ -35,6 +55,8 @@ from bot.teaching import (
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 T = TypeVar("T")
 CHAT_QUIT_WORDS = {"quit", "exit", "bye", ":q"}
+ARTICLE_HELP = "the article to answer from (default: the only one, or the one that clearly matches)"
+ONE_ARTICLE_HELP = "the article (needed when KNOWLEDGE_DIR holds several)"
 
 
 class CommandError(Exception):
@@ -65,7 +87,7 @@ def _open_database(settings: Settings) -> Database:
         raise CommandError(f"cannot open the database: {error}") from error
 
 
-def _load_bot(settings: Settings) -> FactBot:
+def _load_library(settings: Settings) -> Library:
     """Answering matters more than the database: when it cannot be opened, the folder's facts
     alone answer, and stderr says so."""
     try:
@@ -73,31 +95,60 @@ def _load_bot(settings: Settings) -> FactBot:
     except CommandError as error:
         print(f"factbot: {error}; answering without the learned phrasings.", file=sys.stderr)
         database = None
-    return _bot_from(settings, database)
+    return _library_from(settings, database)
 
 
-def _bot_from(settings: Settings, database: Database | None) -> FactBot:
-    """The knowledge folder with the database's learned phrasings; without a database, the folder alone."""
+def _library_from(settings: Settings, database: Database | None) -> Library:
+    """The articles with the database's learned phrasings; without a database, the folders alone.
+    An invalid article is reported on stderr and left out; with none valid, the command fails."""
     try:
-        if database is None:
-            return FactBot(load_knowledge(settings.knowledge_dir, learned_phrasings={}), settings)
-        return KnowledgeStore(settings.knowledge_dir, settings, database).current
+        if database is not None:
+            library = KnowledgeStore(settings.knowledge_dir, settings, database).library
+        else:
+            library, loaded = load_library(settings.knowledge_dir, settings, {})
+            if not library.articles:
+                raise KnowledgeError(loaded.problems(one_folder=library.one_folder))
     except KnowledgeError as error:
         raise CommandError(str(error)) from error
+    for article, problems in library.problems.items():
+        print(f"factbot: article {article} is left out, its files are invalid (`factbot check` lists the "
+              f"{len(problems)} problem(s))", file=sys.stderr)
+    return library
 
 
-def format_reply(reply: Reply) -> str:
-    """A reply as plain text for a terminal."""
+def _one_article(library: Library, article: str | None) -> tuple[str, FactBot]:
+    """The article a command about one article works on: the one named, or the only one."""
+    chosen = _chosen(library, article)
+    if chosen is None:
+        raise CommandError(f"there are {len(library.articles)} articles; name one with --article "
+                           f"({', '.join(library.articles)})", EXIT_USAGE)
+    return chosen, library.articles[chosen]
+
+
+def _chosen(library: Library, article: str | None) -> str | None:
+    try:
+        return library.chosen(article)
+    except UnknownArticle as error:
+        raise CommandError(str(error), EXIT_USAGE) from error
+
+
+def format_reply(reply: Reply, article: str | None = None) -> str:
+    """A reply as plain text for a terminal; ``article`` names its article when there are several."""
     lines = [reply.text]
     if reply.quotes:
         lines.append("")
         lines.append("From the article:")
         lines.extend(f"  “{quote.text}”" for quote in reply.quotes)
+    origin = f"article: {article} · " if article else ""
     if reply.outcome is Outcome.ANSWERED and reply.fact:
-        lines.append(f"[fact: {reply.fact.id} · confidence {reply.score:.0f}/100]")
-    elif reply.outcome is Outcome.AMBIGUOUS:
-        lines.append(f"[ambiguous: {', '.join(a.fact_id for a in reply.alternatives)}]")
+        lines.append(f"[{origin}fact: {reply.fact.id} · confidence {reply.score:.0f}/100]")
+    elif reply.outcome is Outcome.AMBIGUOUS and reply.alternatives:
+        lines.append(f"[{origin}ambiguous: {', '.join(a.fact_id for a in reply.alternatives)}]")
     return "\n".join(lines)
+
+
+def format_answer(answer: Answer) -> str:
+    return format_reply(answer.reply, answer.article_id if answer.named else None)
 
 
 def _questions_from(arguments: Sequence[str], stdin: TextIO) -> Iterable[str]:
@@ -121,14 +172,15 @@ def _print_utf8(text: str) -> None:
 
 
 def command_ask(args: argparse.Namespace) -> int:
-    bot = _load_bot(_settings())
+    library = _load_library(_settings())
+    _chosen(library, args.article)
     if args.json:
         for question in _questions_from(args.question, sys.stdin):
-            _print_utf8(json.dumps(bot.ask(question).to_json(), ensure_ascii=False))
+            _print_utf8(json.dumps(library.ask(question, args.article).to_json(), ensure_ascii=False))
         return EXIT_OK
     if not args.question:
         raise CommandError('ask needs a question, e.g. factbot ask "who won silver?"', EXIT_USAGE)
-    print(format_reply(bot.ask(" ".join(args.question))))
+    print(format_answer(library.ask(" ".join(args.question), args.article)))
     return EXIT_OK
 
 
@@ -139,10 +191,14 @@ def command_chat(args: argparse.Namespace) -> int:
     except CommandError as error:  # chatting matters more than logging the chat
         print(f"factbot: {error}; questions will not be logged.", file=sys.stderr)
         database = None
-    bot = _bot_from(settings, database)
+    library = _library_from(settings, database)
+    chosen = _chosen(library, args.article)
     unlogged = 0
-    meta = bot.knowledge.meta
-    print(f"factbot: ask me about “{meta.title}”. Type 'topics' for what I know, 'quit' to leave.")
+    if chosen is not None:
+        about = f"“{library.articles[chosen].knowledge.meta.title}”"
+    else:
+        about = f"{len(library.articles)} articles ({', '.join(library.articles)})"
+    print(f"factbot: ask me about {about}. Type 'topics' for what I know, 'quit' to leave.")
     while True:
         try:
             question = input("you> ")
@@ -152,55 +208,101 @@ def command_chat(args: argparse.Namespace) -> int:
         if question.strip().casefold() in CHAT_QUIT_WORDS:
             return EXIT_OK
         if question.strip().casefold() == "topics":
-            print(format_topics(bot))
+            print("\n".join(format_topics(library.articles[article].knowledge, named=library.several)
+                            for article in ([chosen] if chosen else library.articles)))
             continue
-        reply = bot.ask(question)
-        print(format_reply(reply), end="\n\n")
+        answer = library.ask(question, chosen)
+        reply = answer.reply
+        print(format_answer(answer), end="\n\n")
         if database is not None and question.strip():
             try:
-                database.record(reply.question, reply.outcome.value, reply.fact_id, reply.score, Source.CLI)
+                database.record(reply.question, reply.outcome.value, reply.fact_id, reply.score, Source.CLI,
+                                article_id=answer.article_id)
             except DatabaseError as error:
                 unlogged += 1
                 print(f"factbot: could not log that question ({unlogged} not logged): {error}", file=sys.stderr)
 
 
-def format_topics(bot: FactBot) -> str:
-    lines = []
-    for topic, facts in bot.knowledge.topics().items():
+def format_topics(knowledge: Knowledge, *, named: bool = False) -> str:
+    lines = [f"{knowledge.meta.title}:"] if named else []
+    for topic, facts in knowledge.topics().items():
         lines.append(f"{topic}:")
         lines.extend(f"  - {fact.questions[0]}" for fact in facts)
     return "\n".join(lines)
 
 
+def _learned_from_database(settings: Settings) -> dict[str, LearnedPhrasings] | None:
+    """Every article's learned phrasings to check the folder with; None (the folders' own files)
+    when the database cannot be read, as stderr says."""
+    try:
+        return _open_database(settings).learned_phrasings_by_article()
+    except (CommandError, DatabaseError) as error:
+        print(f"factbot: {error}; checking the folder without the learned phrasings.", file=sys.stderr)
+        return None
+
+
 def command_check(args: argparse.Namespace) -> int:
-    """A folder named on the command line is checked alone (with its learned_questions.yaml, if
-    any); the configured one together with the learned phrasings in the database."""
-    learned, with_learned = None, ""
+    """Every article in the folder, each on its own. A folder named on the command line is checked
+    alone (with its learned_questions.yaml, if any); the configured one together with the learned
+    phrasings in the database."""
+    learned_by_article: dict[str, LearnedPhrasings] | None = None
     if args.directory:
         directory = Path(args.directory)
     else:
         settings = _settings()
         directory = settings.knowledge_dir
-        try:
-            learned = _open_database(settings).learned_phrasings()
-            with_learned = f" with {sum(map(len, learned.values()))} learned phrasing(s) from the database"
-        except (CommandError, DatabaseError) as error:
-            print(f"factbot: {error}; checking the folder without the learned phrasings.", file=sys.stderr)
-    try:
-        knowledge = load_knowledge(directory, learned_phrasings=learned)
-    except KnowledgeError as error:
-        print(error, file=sys.stderr)
+        learned_by_article = _learned_from_database(settings)
+    articles = find_articles(directory)
+    if not articles:
+        print(f"factbot: {directory} {NO_ARTICLE}", file=sys.stderr)
         return EXIT_INVALID
-    print(
-        f"{directory}{with_learned}: OK: {len(knowledge.facts)} facts, {knowledge.question_count} questions, "
-        f"{knowledge.quote_count} quotes (all verbatim in {knowledge.meta.file}), "
-        f"{len(knowledge.out_of_scope)} out-of-scope entries"
-        + (f"; {knowledge.drafted_count} drafted entries not reviewed yet" if knowledge.drafted_count else "")
-    )
+    invalid = 0
+    for article, folder in articles.items():
+        learned, with_learned = None, ""
+        if learned_by_article is not None:
+            learned = learned_by_article.get(learned_key(holds_one_article(directory), article), {})
+            with_learned = f" with {sum(map(len, learned.values()))} learned phrasing(s) from the database"
+        try:
+            knowledge = load_article(article, folder, learned, named_by_folder=not holds_one_article(directory))
+        except KnowledgeError as error:
+            invalid += 1
+            print(error if len(articles) == 1 else f"{folder}: {error}", file=sys.stderr)
+            continue
+        print(
+            f"{folder}{with_learned}: OK: {len(knowledge.facts)} facts, {knowledge.question_count} questions, "
+            f"{knowledge.quote_count} quotes (all verbatim in {knowledge.meta.file}), "
+            f"{len(knowledge.out_of_scope)} out-of-scope entries"
+            + (f"; {knowledge.drafted_count} drafted entries not reviewed yet" if knowledge.drafted_count else "")
+        )
+    if invalid and len(articles) > 1:
+        print(f"factbot: {invalid} of {len(articles)} articles are invalid", file=sys.stderr)
+    return EXIT_INVALID if invalid else EXIT_OK
+
+
+def command_articles(args: argparse.Namespace) -> int:
+    """Every article in KNOWLEDGE_DIR: id, facts, entries drafted and not reviewed, whether it serves, title."""
+    settings = _settings()
+    library, _ = load_library(settings.knowledge_dir, settings, _learned_from_database(settings) or {})
+    ids = sorted({*library.articles, *library.problems})
+    if not ids:
+        raise CommandError(f"{settings.knowledge_dir} {NO_ARTICLE}")
+    rows = [("id", "facts", "drafted", "status", "title")]
+    for article in ids:
+        bot = library.articles.get(article)
+        problems = library.problems.get(article, ())
+        status = f"invalid ({len(problems)} problem(s); `factbot check`)" if problems else "ok"
+        if bot is None:
+            rows.append((article, "-", "-", status, "-"))
+        else:
+            knowledge = bot.knowledge
+            rows.append((article, str(len(knowledge.facts)), str(knowledge.drafted_count), status, knowledge.meta.title))
+    widths = [max(len(row[column]) for row in rows) for column in range(4)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)) + "  " + row[4])
     return EXIT_OK
 
 
-_ARTICLE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_ARTICLE_ID = re.compile(ARTICLE_ID_PATTERN)
 
 
 def _article_id(text: str) -> str:
@@ -231,7 +333,7 @@ def command_new(args: argparse.Namespace) -> int:
 
 
 def command_eval(args: argparse.Namespace) -> int:
-    bot = _load_bot(_settings())
+    _, bot = _one_article(_load_library(_settings()), args.article)
     try:
         items = read_labelled_questions(Path(args.file), bot.knowledge.facts)
     except (OSError, EvaluationFileError) as error:
@@ -266,7 +368,11 @@ def _share(text: str) -> float:
 def command_unanswered(args: argparse.Namespace) -> int:
     settings = _settings()
     database = _open_database(settings)
-    groups = _report(lambda: database.unanswered(args.days, _bot_from(settings, database).matcher.same_question_key))
+    library = _library_from(settings, database)
+    article = _chosen(library, args.article)
+    # Grouping needs one article's words; with several and none named, any article's will do.
+    same_question_key = library.articles[article or next(iter(library.articles))].matcher.same_question_key
+    groups = _report(lambda: database.unanswered(args.days, same_question_key, args.article))
     if not groups:
         print(f"No unanswered, ambiguous or voted-down questions in the last {args.days} days.")
     for group in groups:
@@ -281,22 +387,34 @@ def _report(read: Callable[[], T]) -> T:
         raise CommandError(f"cannot read the database: {error}") from error
 
 
+def _article_learning(settings: Settings, database: Database, article: str | None) -> tuple[str, Path, str]:
+    """The article whose learned phrasings a command reads or changes: its id, its folder and
+    where the store keeps its phrasings."""
+    library = _library_from(settings, database)
+    chosen, _ = _one_article(library, article)
+    return chosen, find_articles(settings.knowledge_dir)[chosen], learned_key(library.one_folder, chosen)
+
+
 def command_teach(args: argparse.Namespace) -> int:
     settings = _settings()
     database = _open_database(settings)
-    result = teach(database, settings.knowledge_dir, args.question, args.fact_id, move=args.move)
+    article, folder, stored_as = _article_learning(settings, database, args.article)
+    result = teach(database, folder, args.question, args.fact_id, move=args.move, article=stored_as)
     print(result.describe())
     if result.status is TeachStatus.BELONGS_ELSEWHERE and not result.other_is_hand_written:
         print("Run again with --move to move it.")
     if result.status is not TeachStatus.TAUGHT:
         return EXIT_OK if result.status is TeachStatus.ALREADY_KNOWN else EXIT_INVALID
-    print("The bot now answers:\n" + format_reply(_bot_from(settings, database).ask(args.question)))
+    print("The bot now answers:\n" + format_answer(_library_from(settings, database).ask(args.question, article)))
     print(f"Every factbot using {database.describe()} answers this way within 2 s.")
     return EXIT_OK
 
 
 def command_learned_export(args: argparse.Namespace) -> int:
-    text = render_learned(_report(_open_database(_settings()).learned_phrasings))
+    settings = _settings()
+    database = _open_database(settings)
+    _, _, stored_as = _article_learning(settings, database, args.article)
+    text = render_learned(_report(lambda: database.learned_phrasings(stored_as)))
     if args.file is None:
         _print_utf8(text.rstrip("\n"))
         return EXIT_OK
@@ -314,8 +432,9 @@ def command_learned_import(args: argparse.Namespace) -> int:
         incoming = read_learned_file(Path(args.file))
     except LearnedFileError as error:
         raise CommandError(str(error)) from error
-    problems = _report(lambda: import_learned(_open_database(settings), settings.knowledge_dir, incoming,
-                                              replace=args.replace))
+    database = _open_database(settings)
+    _, folder, stored_as = _article_learning(settings, database, args.article)
+    problems = _report(lambda: import_learned(database, folder, incoming, replace=args.replace, article=stored_as))
     if problems:
         print("Not imported; the knowledge folder would be invalid:", file=sys.stderr)
         print("\n".join(f"- {problem}" for problem in problems), file=sys.stderr)
@@ -346,7 +465,7 @@ def command_migrate_db(args: argparse.Namespace) -> int:
 
 def command_stats(args: argparse.Namespace) -> int:
     database = _open_database(_settings())
-    stats = _report(lambda: database.stats(args.days))
+    stats = _report(lambda: database.stats(args.days, args.article))
     print(format_stats(stats))
     if args.chart:
         from bot.charts import stats_chart_png
@@ -379,7 +498,7 @@ def command_run(args: argparse.Namespace) -> int:
 
 def command_facts(args: argparse.Namespace) -> int:
     """The fact ids, by topic: what `factbot teach` takes."""
-    bot = _load_bot(_settings())
+    _, bot = _one_article(_load_library(_settings()), args.article)
     for topic, facts in bot.knowledge.topics().items():
         print(f"{topic}:")
         for fact in facts:
@@ -418,7 +537,7 @@ def command_default(args: argparse.Namespace) -> int:
             "environment or in .env (see .env.example), or run `factbot chat` in a terminal.", EXIT_USAGE
         )
     print("factbot: no DISCORD_TOKEN set, so chatting here instead (see .env.example to run on Discord).", file=sys.stderr)
-    return command_chat(args)
+    return command_chat(argparse.Namespace(article=None))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -435,10 +554,15 @@ def build_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="answer a question (or, with --json, many)")
     ask.add_argument("question", nargs="*", help="the question; with --json and none given, read stdin lines")
     ask.add_argument("--json", action="store_true", help="one JSON object per question (see README)")
+    ask.add_argument("--article", help=ARTICLE_HELP)
     ask.set_defaults(handler=command_ask)
 
     chat = commands.add_parser("chat", help="talk to the bot in this terminal")
+    chat.add_argument("--article", help=ARTICLE_HELP)
     chat.set_defaults(handler=command_chat)
+
+    articles = commands.add_parser("articles", help="list the articles in KNOWLEDGE_DIR and whether each is valid")
+    articles.set_defaults(handler=command_articles)
 
     check = commands.add_parser("check", help="validate a knowledge folder (exit status 1 on errors)")
     check.add_argument("directory", nargs="?", help="folder to check (default: KNOWLEDGE_DIR)")
@@ -458,34 +582,41 @@ def build_parser() -> argparse.ArgumentParser:
                             help="exit 1 below this in-scope accuracy (0.95, 95 or 95%%)")
     evaluation.add_argument("--min-rejection", type=_share, default=0.0,
                             help="exit 1 below this rejection rate (0.9, 90 or 90%%)")
+    evaluation.add_argument("--article", help=ONE_ARTICLE_HELP)
     evaluation.set_defaults(handler=command_eval)
 
     facts = commands.add_parser("facts", help="list the fact ids (what `teach` takes), by topic")
+    facts.add_argument("--article", help=ONE_ARTICLE_HELP)
     facts.set_defaults(handler=command_facts)
 
     unanswered = commands.add_parser("unanswered", help="questions the bot could not answer, grouped")
     unanswered.add_argument("--days", type=int, default=7)
+    unanswered.add_argument("--article", help="only the questions this article answered or missed")
     unanswered.set_defaults(handler=command_unanswered)
 
     teaching = commands.add_parser("teach", help="add a question as a new phrasing of a fact")
     teaching.add_argument("question")
     teaching.add_argument("fact_id")
     teaching.add_argument("--move", action="store_true", help="move it from the fact it was taught to before")
+    teaching.add_argument("--article", help=ONE_ARTICLE_HELP)
     teaching.set_defaults(handler=command_teach)
 
     learned = commands.add_parser("learned", help="the taught phrasings as a file: export to review, import back")
     learned_commands = learned.add_subparsers(dest="learned_command", metavar="ACTION", required=True)
     export = learned_commands.add_parser("export", help="write the learned phrasings as learned_questions.yaml")
     export.add_argument("file", nargs="?", help="where to write (default: standard output)")
+    export.add_argument("--article", help=ONE_ARTICLE_HELP)
     export.set_defaults(handler=command_learned_export)
     importing = learned_commands.add_parser("import", help="add the phrasings of a learned_questions.yaml file")
     importing.add_argument("file")
     importing.add_argument("--replace", action="store_true", help="make the file the whole set (removes the others)")
+    importing.add_argument("--article", help=ONE_ARTICLE_HELP)
     importing.set_defaults(handler=command_learned_import)
 
     stats = commands.add_parser("stats", help="questions asked, answer rates, top facts and votes")
     stats.add_argument("--days", type=int, default=30)
     stats.add_argument("--chart", help="also write a PNG chart to this file")
+    stats.add_argument("--article", help="only the questions this article answered or missed")
     stats.set_defaults(handler=command_stats)
 
     migrate = commands.add_parser("migrate-db", help="copy the log, votes and learned phrasings into a new database")

@@ -11,6 +11,9 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 FactId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=64)]
+# An article's id names its folder in KNOWLEDGE_DIR, so it is also a safe folder name.
+ARTICLE_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+ArticleId = Annotated[str, StringConstraints(pattern=ARTICLE_ID_PATTERN)]
 NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
@@ -21,6 +24,8 @@ class Schema(BaseModel):
 class ArticleMeta(Schema):
     """``article.yaml``: which text the facts are about and how to credit it."""
 
+    # Only read when KNOWLEDGE_DIR is itself one article; in a folder of articles the sub-folder names it.
+    id: ArticleId | None = None
     file: NonBlank = "article.txt"
     title: NonBlank
     source: NonBlank | None = None

@@ -48,6 +48,9 @@ class MatchSettings(BaseSettings):
         55.0, ge=0, le=100, description="Down to this score a fact answers when it clearly leads every other candidate."
     )
     ambiguity_margin: float = Field(2.0, ge=0, le=100, description="Runner-up this close to the best: ambiguous.")
+    article_margin: float = Field(
+        10.0, ge=0, le=100,
+        description="With several articles and none chosen, the best article's score must lead the next one's by this much.")
     typo_max_edits: int = Field(2, ge=1, le=3, description="Most edits between a misspelt word (6+ letters) and a known one.")
     suggestion_count: int = Field(3, ge=0, le=10, description="Closest topics offered when the article doesn't say.")
     max_question_chars: int = Field(500, ge=10, le=4000, description="Longer questions are refused with a message.")
@@ -56,7 +59,8 @@ class MatchSettings(BaseSettings):
 class Settings(MatchSettings):
     """Everything the bot and the command line read from the environment."""
 
-    knowledge_dir: Path = Field(Path(), description="The knowledge folder; default the checkout's, or DATA_DIR/knowledge.")
+    knowledge_dir: Path = Field(
+        Path(), description="One article's folder, or a folder of articles; default the checkout's, or DATA_DIR/knowledge.")
     log_level: str = "INFO"
 
     discord_token: SecretStr | None = None

@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from bot.database import Database, DatabaseError, LearnedPhrasings
+from bot.database import LONE_ARTICLE, Database, DatabaseError, LearnedPhrasings
 from bot.knowledge import LEARNED_QUESTIONS_FILE, KnowledgeError, Problem, load_knowledge
 from bot.models import LearnedQuestionsFile
 from bot.normalize import phrasing_key
@@ -67,12 +67,14 @@ class TeachResult:
         return "Not taught; the knowledge folder would be invalid:\n" + "\n".join(f"- {p}" for p in self.problems)
 
 
-def teach(database: Database, directory: Path, question: str, fact_id: str, *, move: bool = False) -> TeachResult:
-    """Add ``question`` as a phrasing of ``fact_id``. With ``move``, take it from the fact that
-    has it now (only a taught phrasing can be moved; hand-written ones are edited in facts.yaml)."""
+def teach(database: Database, directory: Path, question: str, fact_id: str, *, move: bool = False,
+          article: str = LONE_ARTICLE) -> TeachResult:
+    """Add ``question`` as a phrasing of ``fact_id`` of the article in ``directory``, stored under
+    ``article`` (``bot.library.learned_key``). With ``move``, take it from the fact that has it
+    now (only a taught phrasing can be moved; hand-written ones are edited in facts.yaml)."""
     question = " ".join(question.split())
     try:
-        with database.changing_learned_phrasings() as learned:
+        with database.changing_learned_phrasings(article) as learned:
             return _teach(directory, learned, question, fact_id, move=move)
     except DatabaseError as error:  # the server is down or the file read-only: nothing was written
         return TeachResult(TeachStatus.UNWRITABLE, question, fact_id, reason=str(error))
@@ -145,10 +147,12 @@ def write_atomically(path: Path, text: str) -> None:
         os.close(directory)
 
 
-def import_learned(database: Database, directory: Path, incoming: LearnedPhrasings, *, replace: bool) -> tuple[Problem, ...]:
-    """Merge ``incoming`` into the stored phrasings (or, with ``replace``, make it the whole set),
-    validated with the knowledge folder first; the problems found, and nothing written, if any."""
-    with database.changing_learned_phrasings() as learned:
+def import_learned(database: Database, directory: Path, incoming: LearnedPhrasings, *, replace: bool,
+                   article: str = LONE_ARTICLE) -> tuple[Problem, ...]:
+    """Merge ``incoming`` into the article's stored phrasings (or, with ``replace``, make it the
+    whole set), validated with the article's folder first; the problems found, and nothing
+    written, if any."""
+    with database.changing_learned_phrasings(article) as learned:
         candidate = {} if replace else {fact_id: list(questions) for fact_id, questions in learned.items()}
         for fact_id, questions in incoming.items():
             known = candidate.setdefault(fact_id, [])

@@ -55,6 +55,25 @@ def edit_yaml(path: Path, change: Callable[[dict], None]) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
+# Several articles: this repository's, and a tiny hand-written one about a bridge.
+PARIS, HARBOUR = "paris-5000m", "harbour-bridge"
+
+
+@pytest.fixture
+def articles_dir(tmp_path: Path) -> Path:
+    """A KNOWLEDGE_DIR of two articles, one sub-folder each."""
+    target = tmp_path / "articles"
+    shutil.copytree(KNOWLEDGE_DIR, target / PARIS)
+    shutil.copytree(DATA_DIR / "articles" / HARBOUR, target / HARBOUR)
+    (target / "notes").mkdir()  # a sub-folder without an article is not one
+    return target
+
+
+def break_harbour(articles_dir: Path) -> None:
+    """Make the bridge article invalid: a quote the article does not contain."""
+    edit_yaml(articles_dir / HARBOUR / "facts.yaml", lambda data: data["facts"][0]["quotes"].__setitem__(0, "never written"))
+
+
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresServer]:
     """One real PostgreSQL server for the whole session."""

@@ -248,3 +248,32 @@ def test_a_log_from_before_postgresql_support_is_upgraded_in_place(tmp_path):
     log(upgraded, "who got silver", "answered", "silver_medalist")
     assert upgraded.vote(7, 1, -1) and upgraded.stats(1).total == 2
     upgraded.close()
+
+
+def test_each_article_keeps_its_own_learned_phrasings(database: Database):
+    with database.changing_learned_phrasings("harbour-bridge") as learned:
+        learned["venue"] = ["which building hosted it"]
+    with database.changing_learned_phrasings() as learned:  # the lone article's: the same fact id and phrasing
+        learned["venue"] = ["which building hosted it", "name of the arena"]
+    assert database.learned_phrasings("harbour-bridge") == {"venue": ["which building hosted it"]}
+    assert database.learned_phrasings_by_article() == {
+        "": {"venue": ["which building hosted it", "name of the arena"]}, "harbour-bridge": {"venue": ["which building hosted it"]}}
+    with database.changing_learned_phrasings("harbour-bridge") as learned:
+        learned.clear()
+    assert database.learned_phrasings("harbour-bridge") == {} and len(database.learned_phrasings()["venue"]) == 2
+
+
+def test_phrasings_taught_before_several_articles_stay_the_lone_articles(tmp_path):
+    import sqlite3
+
+    from bot.database.migrations import MIGRATIONS
+
+    path = tmp_path / "v3.sqlite3"
+    with sqlite3.connect(path) as old:
+        for migration in MIGRATIONS[:3]:
+            old.executescript(migration)
+        old.execute("INSERT INTO learned_phrasings VALUES ('venue', 'which building hosted it', 1.0)")
+        old.execute("PRAGMA user_version = 3")
+    upgraded = open_database(f"sqlite:///{path}", retention_days=30)
+    assert upgraded.learned_phrasings_by_article() == {"": {"venue": ["which building hosted it"]}}
+    upgraded.close()

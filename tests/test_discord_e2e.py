@@ -58,7 +58,7 @@ async def reload_as(server: FakeDiscord, **who) -> tuple[dict, dict | None]:
 
 async def test_startup_syncs_commands_to_the_configured_guild(live: Running):
     commands = {c["name"]: c for c in live.server.commands[live.server.world.guild_id]}
-    assert set(commands) == {"ask", "topics", "source", "reload", "unanswered", "teach", "stats"}
+    assert set(commands) == {"ask", "topics", "source", "reload", "unanswered", "teach", "stats", "article"}
     for moderator_command in ("reload", "unanswered", "teach", "stats"):
         assert int(commands[moderator_command]["default_member_permissions"]) == 1 << 5  # Manage Server
         assert commands[moderator_command]["contexts"] == [0]  # servers only
@@ -216,20 +216,20 @@ async def test_reload_refused_for_members_without_permission(live: Running, know
     assert followup is None
     assert first["type"] == 4 and first["data"]["flags"] == EPHEMERAL
     assert first["data"]["content"] == "Only moderators (Manage Server or a moderator role) can do that."
-    assert "article_language" not in live.client.store.current.knowledge.facts
+    assert "article_language" not in live.client.store.library.articles["paris-5000m"].knowledge.facts
 
 
 async def test_sighup_reloads(live: Running, knowledge_copy: Path):
     edit_yaml(knowledge_copy / "facts.yaml", lambda d: d["facts"].append(NEW_FACT))
     os.kill(os.getpid(), signal.SIGHUP)
-    await eventually(lambda: "article_language" in live.client.store.current.knowledge.facts)
+    await eventually(lambda: "article_language" in live.client.store.library.articles["paris-5000m"].knowledge.facts)
 
 
 async def test_watch_reloads_when_a_knowledge_file_changes(knowledge_copy: Path):
     async with running_bot(knowledge_copy, watch_debounce_seconds=0.05, watch=True) as live:
         await asyncio.sleep(0.2)  # let the watcher start
         edit_yaml(knowledge_copy / "facts.yaml", lambda d: d["facts"].append(NEW_FACT))
-        await eventually(lambda: "article_language" in live.client.store.current.knowledge.facts)
+        await eventually(lambda: "article_language" in live.client.store.library.articles["paris-5000m"].knowledge.facts)
 
 
 async def test_cooldown_answers_spammers_privately(knowledge_copy: Path):

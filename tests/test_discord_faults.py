@@ -104,9 +104,9 @@ async def test_slow_reload_defers_within_the_deadline(live, monkeypatch):
     server, store = live.server, live.client.store
     real_reload = store.reload
 
-    def slow_reload():
+    def slow_reload(article=None):
         time.sleep(3.5)  # a slow disk or a huge fact base
-        return real_reload()
+        return real_reload(article)
 
     monkeypatch.setattr(store, "reload", slow_reload)
     sent = time.monotonic()

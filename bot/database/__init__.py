@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.database.core import (
+    LONE_ARTICLE,
     CopiedRows,
     Database,
     DatabaseError,
@@ -27,7 +28,7 @@ POSTGRES_PREFIXES = ("postgresql://", "postgres://")
 URL_PREFIXES = (SQLITE_PREFIX, *POSTGRES_PREFIXES)
 
 __all__ = [
-    "SQLITE_PREFIX", "URL_PREFIXES", "CopiedRows", "Database", "DatabaseError", "DatabaseUnavailable", "FactStats", "LearnedPhrasings",
+    "LONE_ARTICLE", "SQLITE_PREFIX", "URL_PREFIXES", "CopiedRows", "Database", "DatabaseError", "DatabaseUnavailable", "FactStats", "LearnedPhrasings",
     "SchemaTooNew", "Source", "Stats", "UnansweredGroup", "open_database", "open_database_for",
     "sqlite_url",
 ]

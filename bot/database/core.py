@@ -45,7 +45,11 @@ SAME_QUESTION_SIMILARITY = 85
 MAX_ROWS_CLUSTERED = 5_000
 RECONNECT_BACKOFF_SECONDS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 LEARNED_FILE_IMPORTED = "learned_file_imported"
-_LEARNED_PHRASINGS = "SELECT fact_id, question FROM learned_phrasings ORDER BY taught_at, question"
+# Narrows a question-log report to one article (its parameter from ``_article_parameter``).
+_ARTICLE_FILTER = " AND q.article_id = ?"
+_LEARNED_PHRASINGS = "SELECT fact_id, question FROM learned_phrasings WHERE article_id = ? ORDER BY taught_at, question"
+# The learned phrasings of a KNOWLEDGE_DIR that is itself one article, as before there could be several.
+LONE_ARTICLE = ""
 
 
 class DatabaseError(Exception):
@@ -100,6 +104,10 @@ class Stats:
 
 
 LearnedPhrasings = dict[str, list[str]]
+
+
+def _article_parameter(article_id: str | None) -> tuple[str, ...]:
+    return () if article_id is None else (article_id,)
 
 
 def storable(text: str) -> str:
@@ -258,9 +266,10 @@ class CopiedRows:
 
 # What ``Database.copy_to`` moves, in an order that satisfies the foreign keys.
 _COPIED_TABLES = (
-    ("questions", "id, asked_at, source, guild_id, channel_id, question, outcome, fact_id, score, user_hash"),
+    ("questions", "id, asked_at, source, guild_id, channel_id, question, outcome, fact_id, score, user_hash, article_id"),
     ("votes", "question_id, voter_hash, value, voted_at"),
-    ("learned_phrasings", "fact_id, question, taught_at"),
+    ("learned_phrasings", "article_id, fact_id, question, taught_at"),
+    ("channel_articles", "channel_id, article_id, set_at"),
 )
 
 
@@ -354,16 +363,17 @@ class Database:
 
     def record(self, question: str, outcome: str, fact_id: str | None, score: float, source: Source, *,
                guild_id: int | None = None, channel_id: int | None = None, user_id: int | None = None,
-               question_id: int | None = None) -> int:
-        """Log one question and its outcome; returns the id that votes refer to (``question_id``
-        when given, as from ``new_question_id``)."""
+               question_id: int | None = None, article_id: str | None = None) -> int:
+        """Log one question and its outcome (and the article that answered, when there are
+        several); returns the id that votes refer to (``question_id`` when given, as from
+        ``new_question_id``)."""
         question_id = question_id if question_id is not None else self.new_question_id()
         user_hash = self._hash("user", user_id) if self.hash_user_ids and user_id is not None else None
         self._write(
             "INSERT INTO questions (id, asked_at, source, guild_id, channel_id, question, outcome, fact_id, score,"
-            " user_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " user_hash, article_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (question_id, time.time(), source.value, guild_id, channel_id, storable(question), outcome, fact_id,
-             float(score), user_hash),
+             float(score), user_hash, article_id),
         )
         return question_id
 
@@ -386,18 +396,21 @@ class Database:
         cutoff = time.time() - self.retention_days * SECONDS_PER_DAY
         return self._write("DELETE FROM questions WHERE asked_at < ?", (cutoff,)).rowcount
 
-    def unanswered(self, days: int, same_question_key: Callable[[str], str]) -> list[UnansweredGroup]:
+    def unanswered(self, days: int, same_question_key: Callable[[str], str],
+                   article_id: str | None = None) -> list[UnansweredGroup]:
         """Questions that found no answer, were ambiguous or got 👎, near-duplicates merged, most asked first.
 
         ``same_question_key`` reduces a question to the form compared for "near-identical"; the
         fact base's canonical words (so "Jakob" and "he" match) make a better key than plain text.
+        With ``article_id``, only the questions that article answered (or failed to).
         """
         rows = self._rows(
             "SELECT q.question, q.outcome, q.asked_at FROM questions q"
             " WHERE q.asked_at >= ? AND (q.outcome != 'answered'"
             "   OR EXISTS (SELECT 1 FROM votes v WHERE v.question_id = q.id AND v.value < 0))"
+            f"{_ARTICLE_FILTER if article_id is not None else ''}"
             " ORDER BY q.asked_at DESC LIMIT ?",
-            (time.time() - days * SECONDS_PER_DAY, MAX_ROWS_CLUSTERED),
+            (time.time() - days * SECONDS_PER_DAY, *_article_parameter(article_id), MAX_ROWS_CLUSTERED),
         )
         groups: list[dict] = []
         keys: list[str] = []
@@ -418,23 +431,27 @@ class Database:
         return [UnansweredGroup(g["question"], g["count"], tuple(o for o, _ in g["outcomes"].most_common()), g["last"])
                 for g in groups]
 
-    def stats(self, days: int) -> Stats:
+    def stats(self, days: int, article_id: str | None = None) -> Stats:
+        """Counts over the last ``days``; with ``article_id``, of the questions that article answered (or failed to)."""
         since = time.time() - days * SECONDS_PER_DAY
+        where = f"q.asked_at >= ?{_ARTICLE_FILTER if article_id is not None else ''}"
+        parameters = (since, *_article_parameter(article_id))
         by_outcome = {outcome: int(count) for outcome, count in self._rows(
-            "SELECT outcome, COUNT(*) FROM questions WHERE asked_at >= ? GROUP BY outcome", (since,))}
+            f"SELECT q.outcome, COUNT(*) FROM questions q WHERE {where} GROUP BY q.outcome", parameters)}
         answers = {fact_id: int(count) for fact_id, count in self._rows(
-            "SELECT fact_id, COUNT(*) FROM questions WHERE asked_at >= ? AND outcome = 'answered' GROUP BY fact_id", (since,))}
+            f"SELECT q.fact_id, COUNT(*) FROM questions q WHERE {where} AND q.outcome = 'answered' GROUP BY q.fact_id",
+            parameters)}
         votes: dict[str, dict[int, int]] = defaultdict(lambda: {1: 0, -1: 0})
         for fact_id, value, count in self._rows(
             "SELECT q.fact_id, v.value, COUNT(*) FROM votes v JOIN questions q ON q.id = v.question_id"
-            " WHERE q.asked_at >= ? AND q.fact_id IS NOT NULL GROUP BY q.fact_id, v.value", (since,)):
+            f" WHERE {where} AND q.fact_id IS NOT NULL GROUP BY q.fact_id, v.value", parameters):
             votes[fact_id][value] = int(count)
         facts = [FactStats(fact_id, answers.get(fact_id, 0), votes[fact_id][1], votes[fact_id][-1])
                  for fact_id in set(answers) | set(votes)]
         facts.sort(key=lambda f: (-f.answers, f.fact_id))
         today = datetime.now(UTC).date()
         per_day = {(today - timedelta(days=back)).isoformat(): [0, 0] for back in range(days - 1, -1, -1)}
-        for asked_at, outcome in self._rows("SELECT asked_at, outcome FROM questions WHERE asked_at >= ?", (since,)):
+        for asked_at, outcome in self._rows(f"SELECT q.asked_at, q.outcome FROM questions q WHERE {where}", parameters):
             day = datetime.fromtimestamp(asked_at, UTC).date().isoformat()
             counts = per_day.setdefault(day, [0, 0])
             counts[0] += 1
@@ -458,19 +475,27 @@ class Database:
         db.execute("UPDATE knowledge_version SET version = version + 1")
         return int(db.execute("SELECT version FROM knowledge_version").fetchone()[0])
 
-    def learned_phrasings(self) -> LearnedPhrasings:
-        """Taught phrasings by fact id, oldest first."""
-        return self._by_fact(self._rows(_LEARNED_PHRASINGS))
+    def learned_phrasings(self, article: str = LONE_ARTICLE) -> LearnedPhrasings:
+        """One article's taught phrasings by fact id, oldest first."""
+        return self._by_fact(self._rows(_LEARNED_PHRASINGS, (article,)))
+
+    def learned_phrasings_by_article(self) -> dict[str, LearnedPhrasings]:
+        """Every article's taught phrasings, in one read (a reload of every article)."""
+        by_article: dict[str, list[tuple[str, str]]] = {}
+        for article, fact_id, question in self._rows(
+                "SELECT article_id, fact_id, question FROM learned_phrasings ORDER BY taught_at, question"):
+            by_article.setdefault(article, []).append((fact_id, question))
+        return {article: self._by_fact(rows) for article, rows in by_article.items()}
 
     @contextmanager
-    def changing_learned_phrasings(self) -> Iterator[LearnedPhrasings]:
-        """The learned phrasings to change in place, in one transaction with every other teacher
-        (on any machine) waiting: what the block leaves is written and announced to every process;
-        a block that changes nothing or raises leaves the store untouched."""
+    def changing_learned_phrasings(self, article: str = LONE_ARTICLE) -> Iterator[LearnedPhrasings]:
+        """One article's learned phrasings to change in place, in one transaction with every other
+        teacher (on any machine) waiting: what the block leaves is written and announced to every
+        process; a block that changes nothing or raises leaves the store untouched."""
         try:
             with self._transaction() as db:
                 version = self._next_version(db)
-                before = self._by_fact(db.execute(_LEARNED_PHRASINGS).fetchall())
+                before = self._by_fact(db.execute(_LEARNED_PHRASINGS, (article,)).fetchall())
                 learned = {fact_id: list(questions) for fact_id, questions in before.items()}
                 yield learned
                 old = {(fact_id, q) for fact_id, questions in before.items() for q in questions}
@@ -478,29 +503,31 @@ class Database:
                 if old == set(new):
                     raise _NothingChanged
                 for fact_id, question in old - set(new):
-                    db.execute("DELETE FROM learned_phrasings WHERE fact_id = ? AND question = ?", (fact_id, question))
-                self._insert_learned(db, [pair for pair in new if pair not in old])
+                    db.execute("DELETE FROM learned_phrasings WHERE article_id = ? AND fact_id = ? AND question = ?",
+                               (article, fact_id, question))
+                self._insert_learned(db, article, [pair for pair in new if pair not in old])
                 self.engine.announce(db.connection, version)
         except _NothingChanged:
             pass
 
-    def _insert_learned(self, db: _Statements, pairs: Sequence[tuple[str, str]]) -> None:
+    def _insert_learned(self, db: _Statements, article: str, pairs: Sequence[tuple[str, str]]) -> None:
         now = time.time()
         for offset, (fact_id, question) in enumerate(pairs):
             # Offsets keep the order of phrasings added together.
-            db.execute("INSERT INTO learned_phrasings (fact_id, question, taught_at) VALUES (?, ?, ?)"
-                       " ON CONFLICT (fact_id, question) DO NOTHING", (fact_id, storable(question), now + offset * 1e-6))
+            db.execute("INSERT INTO learned_phrasings (article_id, fact_id, question, taught_at) VALUES (?, ?, ?, ?)"
+                       " ON CONFLICT (article_id, fact_id, question) DO NOTHING",
+                       (article, fact_id, storable(question), now + offset * 1e-6))
 
     def import_learned_once(self, learned: Mapping[str, Sequence[str]], origin: str) -> bool:
-        """Add phrasings from the pre-database ``learned_questions.yaml``, once per database: False
-        (and nothing written) if a file was imported before, by this process or any other."""
+        """Add phrasings from the pre-database ``learned_questions.yaml`` (a lone article's), once per
+        database: False (and nothing written) if a file was imported before, by this process or any other."""
         try:
             with self._transaction() as db:
                 version = self._next_version(db)
                 if db.execute("SELECT 1 FROM meta WHERE key = ?", (LEARNED_FILE_IMPORTED,)).fetchone():
                     raise _NothingChanged
                 db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (LEARNED_FILE_IMPORTED, origin))
-                self._insert_learned(db, [(fact_id, q) for fact_id, questions in learned.items() for q in questions])
+                self._insert_learned(db, LONE_ARTICLE, [(fact_id, q) for fact_id, questions in learned.items() for q in questions])
                 self.engine.announce(db.connection, version)
         except _NothingChanged:
             return False
@@ -529,6 +556,26 @@ class Database:
                 if version != known_version or remaining <= 0 or self._closing.is_set():
                     return version
                 self.engine.wait_for_announcement(connection, remaining, self._closing)
+
+    # -- channels' default articles ------------------------------------------------------------
+
+    def channel_articles(self) -> dict[int, str]:
+        """Every channel's default article, by channel id."""
+        return {int(channel_id): article_id for channel_id, article_id in
+                self._rows("SELECT channel_id, article_id FROM channel_articles")}
+
+    def set_channel_article(self, channel_id: int, article_id: str | None) -> None:
+        """Make ``article_id`` the channel's default (None: no default), and tell every process,
+        which re-reads the defaults as it does the learned phrasings."""
+        with self._transaction() as db:
+            version = self._next_version(db)
+            if article_id is None:
+                db.execute("DELETE FROM channel_articles WHERE channel_id = ?", (channel_id,))
+            else:
+                db.execute("INSERT INTO channel_articles (channel_id, article_id, set_at) VALUES (?, ?, ?)"
+                           " ON CONFLICT (channel_id) DO UPDATE SET article_id = excluded.article_id, set_at = excluded.set_at",
+                           (channel_id, article_id, time.time()))
+            self.engine.announce(db.connection, version)
 
     # -- moving to another database ------------------------------------------------------------
 

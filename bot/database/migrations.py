@@ -47,6 +47,31 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE knowledge_version (version BIGINT NOT NULL);
     INSERT INTO knowledge_version (version) VALUES (0);
     """,
+    # 3: several articles: which article answered each question (NULL: asked before there were
+    # several, or the bot asked which article was meant), and each channel's default article.
+    """
+    ALTER TABLE questions ADD COLUMN article_id TEXT;
+    CREATE TABLE channel_articles (
+        channel_id BIGINT PRIMARY KEY,
+        article_id TEXT NOT NULL,
+        set_at DOUBLE PRECISION NOT NULL
+    );
+    """,
+    # 4: learned phrasings by article, since two articles may use the same fact id. The rows taught
+    # before are the lone article's (key ''), as a KNOWLEDGE_DIR that is itself one article keeps them.
+    """
+    CREATE TABLE article_phrasings (
+        article_id TEXT NOT NULL,
+        fact_id TEXT NOT NULL,
+        question TEXT NOT NULL,
+        taught_at DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (article_id, fact_id, question)
+    );
+    INSERT INTO article_phrasings (article_id, fact_id, question, taught_at)
+        SELECT '', fact_id, question, taught_at FROM learned_phrasings;
+    DROP TABLE learned_phrasings;
+    ALTER TABLE article_phrasings RENAME TO learned_phrasings;
+    """,
 )
 
 

@@ -19,13 +19,15 @@ import watchfiles
 from discord import app_commands
 from discord.ext import commands
 
-from bot.answers import Reply
 from bot.database import Database, DatabaseError, Source
+from bot.discord_bot.articles import ArticleNotChosen
 from bot.discord_bot.checks import NotModerator
 from bot.discord_bot.cooldown import UserCooldowns
+from bot.discord_bot.embeds import MESSAGE_LIMIT, escape_user_text
 from bot.discord_bot.views import VoteButton
+from bot.library import Answer, UnknownArticle
 from bot.settings import Settings
-from bot.store import KnowledgeStore, ReloadResult
+from bot.store import KnowledgeStore, LibraryReload
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +81,9 @@ class FactBotClient(commands.AutoShardedBot):
         self._report_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="database-reports")
         self._follow_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="database-changes")
         self.known_version: int | None = None
+        # Each channel's default article (``/article use``), read with every reload: a mention is
+        # answered without waiting on the database.
+        self.channel_articles: dict[int, str] = {}
         self._pending_writes: set[asyncio.Task[Any]] = set()
         self.unlogged_questions = 0
         self.cooldowns = UserCooldowns(settings.cooldown_rate, settings.cooldown_seconds)
@@ -99,6 +104,7 @@ class FactBotClient(commands.AutoShardedBot):
         for extension in EXTENSIONS:
             if extension not in self.extensions:
                 await self.load_extension(extension)
+        await self.read_channel_articles()
         if self.sync_on_login:
             await self.sync_commands()
         try:
@@ -171,14 +177,16 @@ class FactBotClient(commands.AutoShardedBot):
             await asyncio.wait(set(self._pending_writes), timeout=REPORT_WAITS_FOR_WRITES_SECONDS)
         return await asyncio.get_running_loop().run_in_executor(self._report_thread, partial(function, *args))
 
-    def log_question(self, reply: Reply, source: Source, *, guild_id: int | None, channel_id: int | None,
+    def log_question(self, answer: Answer, source: Source, *, guild_id: int | None, channel_id: int | None,
                      user_id: int) -> int:
         """The id the question will have in the log, at once: the reply never waits on the database.
         The write happens afterwards; one that fails (a locked, read-only or missing database) is
         counted and warned about, and the next one tries again."""
         question_id = self.database.new_question_id()
+        reply = answer.reply
         write = partial(self.database.record, reply.question, reply.outcome.value, reply.fact_id, reply.score, source,
-                        guild_id=guild_id, channel_id=channel_id, user_id=user_id, question_id=question_id)
+                        guild_id=guild_id, channel_id=channel_id, user_id=user_id, question_id=question_id,
+                        article_id=answer.article_id)
         task = asyncio.create_task(self._write_question(write), name="log-question")
         self._pending_writes.add(task)
         task.add_done_callback(self._pending_writes.discard)
@@ -197,21 +205,38 @@ class FactBotClient(commands.AutoShardedBot):
     async def on_ready(self) -> None:
         log.info("connected as %s (%s) to %d guild(s)", self.user, getattr(self.user, "id", "?"), len(self.guilds))
 
-    async def reload_knowledge(self, requested_by: str, *, everywhere: bool = False) -> ReloadResult:
-        """Reload the facts here; with ``everywhere`` (``/reload``) every other process sharing the
-        database reloads too. The version is read before the facts, so a change landing meanwhile
-        is reloaded again rather than missed."""
+    async def reload_knowledge(self, requested_by: str, *, everywhere: bool = False, article: str | None = None) -> LibraryReload:
+        """Reload the facts here (every article, or the one named) and the channels' default
+        articles; with ``everywhere`` (``/reload``) every other process sharing the database reloads
+        too. The version is read before the facts, so a change landing meanwhile is reloaded again
+        rather than missed."""
         try:
             announce = self.database.announce_knowledge_change if everywhere else self.database.knowledge_version
             self.known_version = await asyncio.to_thread(announce)
         except DatabaseError as error:
             log.warning("reload (%s): the database is unreachable (%s); other processes are not told", requested_by, error)
-        result = await asyncio.to_thread(self.store.reload)
-        if result.ok and result.diff is not None:
-            log.info("reload (%s): ok\n%s", requested_by, result.diff.summary())
-        else:
-            log.warning("reload (%s): refused, previous facts kept:\n%s", requested_by, "\n".join(map(str, result.problems)))
-        return result
+        await self.read_channel_articles()
+        reloaded = await asyncio.to_thread(self.store.reload, article)
+        for name, result in reloaded.results.items():
+            which = "" if self.store.library.one_folder else f" article {name}"
+            if result.ok and result.diff is not None:
+                log.info("reload (%s):%s ok\n%s", requested_by, which, result.diff.summary())
+            else:
+                log.warning("reload (%s):%s refused, previous facts kept:\n%s", requested_by, which,
+                            "\n".join(map(str, result.problems)))
+        return reloaded
+
+    def channel_article(self, channel_id: int | None) -> str | None:
+        """The channel's default article (``/article use``), if it has one."""
+        return self.channel_articles.get(channel_id) if channel_id is not None else None
+
+    async def read_channel_articles(self) -> None:
+        """Re-read the channels' default articles; unreachable, the ones last read stay."""
+        try:
+            self.channel_articles = await asyncio.to_thread(self.database.channel_articles)
+        except DatabaseError as error:
+            log.warning("cannot read the channels' default articles (%s); using the %d last read",
+                        error, len(self.channel_articles))
 
     async def follow_shared_changes(self) -> None:
         """Reload when another process (on any machine) teaches a phrasing or runs /reload. An
@@ -298,6 +323,10 @@ class FactBotClient(commands.AutoShardedBot):
         if isinstance(error, NotModerator):
             log.info("refused %s for user %s: not a moderator", interaction.command and interaction.command.name, interaction.user.id)
             text = str(error)
+        elif isinstance(error, ArticleNotChosen):
+            text = str(error)
+        elif isinstance(error, app_commands.CommandInvokeError) and isinstance(error.original, UnknownArticle):
+            text = escape_user_text(str(error.original), MESSAGE_LIMIT)  # it names the article as typed
         elif isinstance(error, app_commands.NoPrivateMessage):
             text = "That command only works in a server."
         elif isinstance(error, app_commands.CheckFailure):

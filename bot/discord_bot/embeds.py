@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import discord
 
 from bot.answers import Reply
@@ -23,6 +25,7 @@ MESSAGE_LIMIT = 2000
 BUTTON_LABEL_LIMIT = 80
 AUTOCOMPLETE_CHOICES = 25
 CHOICE_LIMIT = 100
+EMBEDS_PER_MESSAGE = 10
 
 
 def shorten(text: str, limit: int) -> str:
@@ -46,8 +49,19 @@ def credit_line(meta: ArticleMeta) -> str:
     return f"{meta.title} ({meta.source})" if meta.source else meta.title
 
 
-def reply_embed(reply: Reply, knowledge: Knowledge) -> discord.Embed:
+def reply_embed(reply: Reply, knowledge: Knowledge | None, *, named: bool = False) -> discord.Embed:
+    """``knowledge`` is the answering article's (None when the bot asks which article is meant);
+    ``named``: several articles are loaded, so the embed says which one answered."""
+    embed = _reply_embed(reply, knowledge)
+    if named and knowledge is not None:
+        embed.set_author(name=shorten(f"From “{knowledge.meta.title}”", EMBED_TITLE_LIMIT))
+    return embed
+
+
+def _reply_embed(reply: Reply, knowledge: Knowledge | None) -> discord.Embed:
     title = escape_user_text(" ".join(reply.question.split())) if reply.question.strip() else None
+    if knowledge is None:  # which article? (titles come from article.yaml, not from users)
+        return discord.Embed(title=title, colour=AMBIGUOUS_COLOUR, description=shorten(reply.text, EMBED_DESCRIPTION_LIMIT))
     if reply.outcome is Outcome.ANSWERED and reply.fact is not None:
         quotes = "\n\n".join(block_quote(quote.text) for quote in reply.quotes)
         # The text may quote part of the question back ("'how old is he': the article doesn't say").
@@ -70,15 +84,17 @@ def reply_embed(reply: Reply, knowledge: Knowledge) -> discord.Embed:
     return embed
 
 
-def topics_pages(knowledge: Knowledge, topics_per_page: int) -> list[discord.Embed]:
-    grouped = list(knowledge.topics().items())
+def topics_pages(articles: Sequence[Knowledge], topics_per_page: int) -> list[discord.Embed]:
+    """Each article's topics, in pages that never mix two articles."""
     pages = []
-    for start in range(0, len(grouped), topics_per_page):
-        embed = discord.Embed(title="What I can answer", colour=MODERATION_COLOUR,
-                              description=f"Questions about “{knowledge.meta.title}”. Ask with `/ask`.")
-        for topic, facts in grouped[start : start + topics_per_page]:
-            embed.add_field(name=topic, value=shorten("\n".join(f"• {f.questions[0]}" for f in facts), EMBED_FIELD_LIMIT), inline=False)
-        pages.append(embed)
+    for knowledge in articles:
+        grouped = list(knowledge.topics().items())
+        for start in range(0, len(grouped), topics_per_page):
+            embed = discord.Embed(title="What I can answer", colour=MODERATION_COLOUR,
+                                  description=f"Questions about “{knowledge.meta.title}”. Ask with `/ask`.")
+            for topic, facts in grouped[start : start + topics_per_page]:
+                embed.add_field(name=topic, value=shorten("\n".join(f"• {f.questions[0]}" for f in facts), EMBED_FIELD_LIMIT), inline=False)
+            pages.append(embed)
     for number, page in enumerate(pages, start=1):
         page.set_footer(text=f"Page {number} of {len(pages)}")
     return pages

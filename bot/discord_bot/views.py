@@ -22,10 +22,11 @@ class DidYouMeanView(discord.ui.View):
     """One button per candidate fact. The asker's press replaces the question with the answer;
     anyone else pressing gets the answer privately, so one person cannot rewrite another's reply."""
 
-    def __init__(self, store: KnowledgeStore, question: str, asker_id: int, alternatives: tuple[Alternative, ...],
-                 question_id: int) -> None:
+    def __init__(self, store: KnowledgeStore, article: str, question: str, asker_id: int,
+                 alternatives: tuple[Alternative, ...], question_id: int) -> None:
         super().__init__(timeout=VIEW_TIMEOUT_SECONDS)
         self.store = store
+        self.article = article
         self.question = question
         self.asker_id = asker_id
         self.question_id = question_id
@@ -37,11 +38,12 @@ class DidYouMeanView(discord.ui.View):
 
     def _answer_callback(self, fact_id: str) -> Callable[[discord.Interaction], Awaitable[None]]:
         async def show_answer(interaction: discord.Interaction) -> None:
-            bot = self.store.current
-            if fact_id not in bot.knowledge.facts:  # removed by a reload since the question was asked
+            library = self.store.library
+            bot = library.articles.get(self.article)
+            if bot is None or fact_id not in bot.knowledge.facts:  # removed by a reload since the question was asked
                 await interaction.response.send_message("That fact has been removed since; please ask again.", ephemeral=True)
                 return
-            embed = reply_embed(bot.answer_with(fact_id, self.question), bot.knowledge)
+            embed = reply_embed(bot.answer_with(fact_id, self.question), bot.knowledge, named=library.several)
             if interaction.user.id == self.asker_id:
                 self.stop()
                 votes = vote_view(self.question_id)

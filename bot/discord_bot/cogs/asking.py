@@ -11,9 +11,18 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.database import Source
-from bot.discord_bot.embeds import AUTOCOMPLETE_CHOICES, CHOICE_LIMIT, reply_embed, source_embed, topics_pages
+from bot.discord_bot.articles import ARTICLE_OPTION, article_autocomplete, chosen_article
+from bot.discord_bot.embeds import (
+    AUTOCOMPLETE_CHOICES,
+    CHOICE_LIMIT,
+    EMBEDS_PER_MESSAGE,
+    reply_embed,
+    source_embed,
+    topics_pages,
+)
 from bot.discord_bot.retry import once_more_after_503
 from bot.discord_bot.views import DidYouMeanView, PagesView, vote_view
+from bot.knowledge import Knowledge
 from bot.matcher import Outcome
 
 if TYPE_CHECKING:
@@ -34,47 +43,69 @@ class Asking(commands.Cog):
         self.bot = bot
 
     async def _answer(self, question: str, source: Source, asker_id: int, guild_id: int | None,
-                      channel_id: int | None) -> tuple[discord.Embed, discord.ui.View | None]:
-        """The reply to show, and its buttons: votes under an answer, choices for an ambiguous question."""
-        factbot = self.bot.store.current
-        reply = factbot.ask(question)
-        log.info("question outcome=%s fact=%s score=%.1f", reply.outcome.value, reply.fact.id if reply.fact else None, reply.score)
-        question_id = self.bot.log_question(reply, source, guild_id=guild_id, channel_id=channel_id, user_id=asker_id)
+                      channel_id: int | None, article: str | None = None) -> tuple[discord.Embed, discord.ui.View | None]:
+        """The reply to show, and its buttons: votes under an answer, choices for an ambiguous question.
+        The article: the one named, else the channel's default, else the one the question clearly fits."""
+        library = self.bot.store.library
+        answer = library.ask(question, article, self.bot.channel_article(channel_id))
+        reply = answer.reply
+        log.info("question outcome=%s fact=%s score=%.1f article=%s", reply.outcome.value,
+                 reply.fact.id if reply.fact else None, reply.score, answer.article_id)
+        question_id = self.bot.log_question(answer, source, guild_id=guild_id, channel_id=channel_id, user_id=asker_id)
         view: discord.ui.View | None = None
-        if reply.outcome is Outcome.AMBIGUOUS:
-            view = DidYouMeanView(self.bot.store, question, asker_id, reply.alternatives, question_id)
+        if reply.outcome is Outcome.AMBIGUOUS and answer.article_id is not None:
+            view = DidYouMeanView(self.bot.store, answer.article_id, question, asker_id, reply.alternatives, question_id)
         elif reply.outcome is Outcome.ANSWERED:
             view = vote_view(question_id)
-        return reply_embed(reply, factbot.knowledge), view
+        knowledge = library.articles[answer.article_id].knowledge if answer.article_id else None
+        return reply_embed(reply, knowledge, named=answer.named), view
 
     @app_commands.command(name="ask", description="Ask a question about the article")
-    @app_commands.describe(question="Your question, e.g. who won silver?")
-    async def ask(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 1000]) -> None:
+    @app_commands.describe(question="Your question, e.g. who won silver?", article=ARTICLE_OPTION)
+    @app_commands.autocomplete(article=article_autocomplete)
+    async def ask(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 1000],
+                  article: str | None = None) -> None:
         retry_after = self.bot.cooldowns.retry_after(interaction.user.id)
         if retry_after:
             await interaction.response.send_message(slow_down_text(retry_after), ephemeral=True)
             return
-        embed, view = await self._answer(question, Source.SLASH, interaction.user.id, interaction.guild_id, interaction.channel_id)
+        embed, view = await self._answer(question, Source.SLASH, interaction.user.id, interaction.guild_id,
+                                         interaction.channel_id, article)
         await once_more_after_503(lambda: interaction.response.send_message(embed=embed, **({"view": view} if view else {})))
         if isinstance(view, DidYouMeanView):
             view.message_editor = interaction.edit_original_response
 
     @ask.autocomplete("question")
     async def ask_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        suggestions = self.bot.store.current.suggest_questions(current, AUTOCOMPLETE_CHOICES)
+        library = self.bot.store.library
+        typed_article = getattr(interaction.namespace, "article", None)
+        article = typed_article if typed_article in library.articles else None  # half typed: not yet chosen
+        suggestions = library.suggest_questions(current, AUTOCOMPLETE_CHOICES, article,
+                                                self.bot.channel_article(interaction.channel_id))
         return [app_commands.Choice(name=q[:CHOICE_LIMIT], value=q[:CHOICE_LIMIT]) for q in suggestions]
 
+    def _articles_for(self, interaction: discord.Interaction, article: str | None) -> list[Knowledge]:
+        """The chosen article's fact base, or every article's when several are loaded and none is chosen."""
+        library = self.bot.store.library
+        chosen = chosen_article(self.bot, library, article, interaction.channel_id)
+        return [bot.knowledge for name, bot in library.articles.items() if chosen is None or name == chosen]
+
     @app_commands.command(name="topics", description="What the bot can answer, by topic")
-    async def topics(self, interaction: discord.Interaction) -> None:
-        pages = topics_pages(self.bot.store.current.knowledge, TOPICS_PER_PAGE)
+    @app_commands.describe(article=ARTICLE_OPTION)
+    @app_commands.autocomplete(article=article_autocomplete)
+    async def topics(self, interaction: discord.Interaction, article: str | None = None) -> None:
+        pages = topics_pages(self._articles_for(interaction, article), TOPICS_PER_PAGE)
         if len(pages) == 1:
             await interaction.response.send_message(embed=pages[0], ephemeral=True)
         else:
             await interaction.response.send_message(embed=pages[0], view=PagesView(pages), ephemeral=True)
 
     @app_commands.command(name="source", description="Which article the answers come from, and how they are cited")
-    async def source(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_message(embed=source_embed(self.bot.store.current.knowledge), ephemeral=True)
+    @app_commands.describe(article=ARTICLE_OPTION)
+    @app_commands.autocomplete(article=article_autocomplete)
+    async def source(self, interaction: discord.Interaction, article: str | None = None) -> None:
+        embeds = [source_embed(knowledge) for knowledge in self._articles_for(interaction, article)]
+        await interaction.response.send_message(embeds=embeds[:EMBEDS_PER_MESSAGE], ephemeral=True)
 
     def question_in(self, message: discord.Message) -> str | None:
         """The question a message asks the bot, or None if it is not addressed to the bot."""

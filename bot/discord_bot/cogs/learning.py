@@ -14,6 +14,7 @@ from rapidfuzz import fuzz, process
 
 from bot.charts import stats_chart_png
 from bot.database import DatabaseError
+from bot.discord_bot.articles import ARTICLE_OPTION, article_autocomplete, one_article
 from bot.discord_bot.checks import moderator_command
 from bot.discord_bot.embeds import (
     AUTOCOMPLETE_CHOICES,
@@ -25,6 +26,7 @@ from bot.discord_bot.embeds import (
     unanswered_pages,
 )
 from bot.discord_bot.views import ConfirmView, PagesView
+from bot.library import find_articles, learned_key
 from bot.teaching import TeachResult, TeachStatus, teach
 
 if TYPE_CHECKING:
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ROWS_PER_PAGE = 10
+# Reports cover every article unless one is named: old questions have no article recorded.
+REPORT_ARTICLE_OPTION = "Only the questions this article answered or missed (default: every article)"
 
 
 class Learning(commands.Cog):
@@ -55,11 +59,17 @@ class Learning(commands.Cog):
         log.info("pruned %d logged question(s) older than %d days", deleted, self.bot.settings.retention_days)
 
     @app_commands.command(name="unanswered", description="Questions the bot could not answer, most asked first")
-    @app_commands.describe(days="How many days back to look (default 7)")
+    @app_commands.describe(days="How many days back to look (default 7)", article=REPORT_ARTICLE_OPTION)
+    @app_commands.autocomplete(article=article_autocomplete)
     @moderator_command
-    async def unanswered(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 7) -> None:
+    async def unanswered(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 7,
+                         article: str | None = None) -> None:
+        library = self.bot.store.library
+        chosen = library.chosen(article)  # not the channel's default: reports cover every article unless told
         await interaction.response.defer(ephemeral=True, thinking=True)
-        groups = await self.bot.in_reports(self.bot.database.unanswered, days, self.bot.store.current.matcher.same_question_key)
+        # Grouping needs one article's words; over every article, any article's will do.
+        same_question_key = library.articles[chosen or next(iter(library.articles))].matcher.same_question_key
+        groups = await self.bot.in_reports(self.bot.database.unanswered, days, same_question_key, article)
         pages = unanswered_pages(groups, days, ROWS_PER_PAGE)
         if len(pages) == 1:
             await interaction.followup.send(embed=pages[0], ephemeral=True)
@@ -67,39 +77,55 @@ class Learning(commands.Cog):
             await interaction.followup.send(embed=pages[0], view=PagesView(pages), ephemeral=True)
 
     @app_commands.command(name="teach", description="Teach the bot that a question asks about a fact")
-    @app_commands.describe(question="The question as people ask it", fact="The fact that answers it")
+    @app_commands.describe(question="The question as people ask it", fact="The fact that answers it", article=ARTICLE_OPTION)
+    @app_commands.autocomplete(article=article_autocomplete)
     @moderator_command
-    async def teach(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 300], fact: str) -> None:
+    async def teach(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 300], fact: str,
+                    article: str | None = None) -> None:
+        chosen = one_article(self.bot, self.bot.store.library, article, interaction.channel_id)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await asyncio.to_thread(teach, self.bot.database, self.bot.store.directory, question, fact)
+        folder = find_articles(self.bot.store.directory).get(chosen)
+        if folder is None:  # its folder went away after it was loaded
+            await interaction.followup.send(f"The article {chosen} is gone from the knowledge folder.", ephemeral=True)
+            return
+        stored_as = learned_key(self.bot.store.library.one_folder, chosen)
+        result = await asyncio.to_thread(teach, self.bot.database, folder, question, fact, article=stored_as)
         if result.status is TeachStatus.BELONGS_ELSEWHERE and not result.other_is_hand_written:
             async def move(confirmation: discord.Interaction) -> None:
-                moved = await asyncio.to_thread(teach, self.bot.database, self.bot.store.directory, question, fact, move=True)
-                await self._report(confirmation, moved)
+                moved = await asyncio.to_thread(teach, self.bot.database, folder, question, fact, move=True,
+                                                article=stored_as)
+                await self._report(confirmation, moved, chosen)
 
             view = ConfirmView(interaction.user.id, f"Move it to {fact}", move)
             await interaction.followup.send(
                 escape_user_text(f"{result.describe()}\nMove it to '{fact}'?", MESSAGE_LIMIT), view=view, ephemeral=True
             )
             return
-        await self._report(interaction, result)
+        await self._report(interaction, result, chosen)
 
-    async def _report(self, interaction: discord.Interaction, result: TeachResult) -> None:
+    async def _report(self, interaction: discord.Interaction, result: TeachResult, article: str) -> None:
         if result.status is not TeachStatus.TAUGHT:
             hint = "\nEdit facts.yaml to move a hand-written phrasing." if result.other_is_hand_written else ""
             await interaction.followup.send(escape_user_text(result.describe() + hint, MESSAGE_LIMIT), ephemeral=True)
             return
         await self.bot.reload_knowledge(f"/teach by user {interaction.user.id}: {result.question!r} -> {result.fact_id}")
-        factbot = self.bot.store.current
-        now = reply_embed(factbot.ask(result.question), factbot.knowledge)
+        library = self.bot.store.library
+        factbot = library.articles[article]
+        now = reply_embed(factbot.ask(result.question), factbot.knowledge, named=library.several)
         await interaction.followup.send(
             escape_user_text(f"{result.describe()} This is what the bot now answers:", MESSAGE_LIMIT), embed=now, ephemeral=True
         )
 
     @teach.autocomplete("fact")
     async def fact_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        """Fact ids typed (or half typed) first, then the facts the typed words are about."""
-        factbot = self.bot.store.current
+        """Fact ids typed (or half typed) first, then the facts the typed words are about, in the chosen article."""
+        library = self.bot.store.library
+        typed_article = getattr(interaction.namespace, "article", None)
+        chosen = library.chosen(typed_article if typed_article in library.articles else None,
+                                self.bot.channel_article(interaction.channel_id))
+        if chosen is None:
+            return []
+        factbot = library.articles[chosen]
         facts = factbot.knowledge.facts
         if not current.strip():
             chosen = list(facts)[:AUTOCOMPLETE_CHOICES]
@@ -110,11 +136,15 @@ class Learning(commands.Cog):
         return [app_commands.Choice(name=f"{fact_id} — {facts[fact_id].topic}"[:CHOICE_LIMIT], value=fact_id) for fact_id in chosen]
 
     @app_commands.command(name="stats", description="Questions asked, answer rates, top facts and votes, with a chart")
-    @app_commands.describe(days="How many days back to look (default 30)")
+    @app_commands.describe(days="How many days back to look (default 30)", article=REPORT_ARTICLE_OPTION)
+    @app_commands.autocomplete(article=article_autocomplete)
     @moderator_command
-    async def stats(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30) -> None:
+    async def stats(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30,
+                    article: str | None = None) -> None:
+        if article is not None:
+            self.bot.store.library.article(article)  # an unknown one is refused before the report runs
         await interaction.response.defer(ephemeral=True, thinking=True)
-        stats = await self.bot.in_reports(self.bot.database.stats, days)
+        stats = await self.bot.in_reports(self.bot.database.stats, days, article)
         chart = await asyncio.to_thread(stats_chart_png, stats)
         embed = stats_embed(stats)
         embed.set_image(url="attachment://stats.png")
