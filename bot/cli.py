@@ -314,7 +314,14 @@ def _article_id(text: str) -> str:
 def command_new(args: argparse.Namespace) -> int:
     from bot.drafting import DraftError, write_draft  # only this command needs the text tools
 
-    directory = _settings().knowledge_dir / args.id
+    articles = Path(args.into) if args.into else _settings().knowledge_dir
+    if holds_one_article(articles):
+        raise CommandError(
+            f"{articles} is itself one article, so a draft inside it would never be served. Make it a folder of "
+            f"articles (move its files into {articles / 'ARTICLE_ID'}/), or draft elsewhere with --into FOLDER.",
+            EXIT_USAGE,
+        )
+    directory = articles / args.id
     try:
         summary = write_draft(Path(args.article), directory, source=args.source, url=args.url)
     except DraftError as error:
@@ -327,7 +334,8 @@ def command_new(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     print(
         f"Drafted {directory}: {summary.facts} facts, {summary.questions} questions, {summary.unknowns} known unknowns, "
-        f"all marked drafted. Try it: KNOWLEDGE_DIR={directory} factbot chat; review facts.yaml, then `factbot check {directory}`."
+        f"all marked drafted. Try it: factbot chat --article {args.id} (with KNOWLEDGE_DIR={articles}); "
+        f"review facts.yaml, then `factbot check {directory}`."
     )
     return EXIT_OK
 
@@ -568,11 +576,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("directory", nargs="?", help="folder to check (default: KNOWLEDGE_DIR)")
     check.set_defaults(handler=command_check)
 
-    new = commands.add_parser("new", help="draft a fact base for a new article into KNOWLEDGE_DIR/ID")
+    new = commands.add_parser("new", help="draft a fact base for a new article into KNOWLEDGE_DIR/ID (a folder of articles)")
     new.add_argument("article", help="the article as a UTF-8 text file (copied byte for byte)")
     new.add_argument("--id", required=True, type=_article_id, help="the article's id: lower-case letters, digits, - and _")
     new.add_argument("--source", help="who published it (written to article.yaml)")
     new.add_argument("--url", help="where it was published (written to article.yaml)")
+    new.add_argument("--into", metavar="FOLDER", help="the folder of articles to draft into (default: KNOWLEDGE_DIR)")
     new.set_defaults(handler=command_new)
     evaluation = commands.add_parser("eval", help="score a labelled question set (JSONL)")
     evaluation.add_argument(

@@ -1,7 +1,8 @@
 """`factbot new`: a draft fact base that passes its own checks and already answers.
 
-The fixture is a short article written for these tests (tests/data/articles/), so nothing here
-is tuned to the articles the drafts are measured on (README, "Drafting a new article")."""
+The fixture is a short article written for these tests (the text of tests/data/articles/harbour-bridge,
+whose hand-written facts the several-articles tests use), so nothing here is tuned to the articles the
+drafts are measured on (README, "Drafting a new article")."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from bot.drafting import DraftError, read_claims, write_draft
 from bot.knowledge import load_knowledge
 from bot.settings import Settings
 
-ARTICLE = Path(__file__).parent / "data" / "articles" / "harbour_bridge.txt"
+ARTICLE = Path(__file__).parent / "data" / "articles" / "harbour-bridge" / "article.txt"
 
 
 @pytest.fixture()
@@ -88,9 +89,9 @@ def test_new_from_the_command_line_then_ask(tmp_path: Path) -> None:
         capture_output=True, text=True, env=env, check=False,
     )
     assert made.returncode == 0, made.stderr
-    env["KNOWLEDGE_DIR"] = str(tmp_path / "articles" / "harbour-bridge")
     asked = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "--json", "how many people watched the mayor cut the ribbon"],
+        [sys.executable, "-m", "bot", "ask", "--json", "--article", "harbour-bridge",
+         "how many people watched the mayor cut the ribbon"],
         capture_output=True, text=True, env=env, check=False,
     )
     reply = json.loads(asked.stdout)
@@ -112,3 +113,20 @@ def test_a_bad_id_is_refused_by_the_command_line(tmp_path: Path) -> None:
     )
     assert result.returncode != 0
     assert "lower-case letters" in result.stderr
+
+
+def test_new_refuses_to_draft_inside_a_folder_that_is_itself_one_article(tmp_path: Path) -> None:
+    lone = tmp_path / "knowledge"
+    write_draft(ARTICLE, lone)
+    env = {"KNOWLEDGE_DIR": str(lone), "DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "new", str(ARTICLE), "--id", "second"], capture_output=True, text=True, env=env, check=False
+    )
+    assert result.returncode != 0 and not (lone / "second").exists()
+    assert "is itself one article" in result.stderr and "--into" in result.stderr
+    into = subprocess.run(
+        [sys.executable, "-m", "bot", "new", str(ARTICLE), "--id", "second", "--into", str(tmp_path / "articles")],
+        capture_output=True, text=True, env=env, check=False,
+    )
+    assert into.returncode == 0, into.stderr
+    assert (tmp_path / "articles" / "second" / "facts.yaml").is_file()
