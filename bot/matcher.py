@@ -227,10 +227,13 @@ class Matcher:
             intent_id: self._with_phrasing_index(intent, phrasings.pop(intent_id)) for intent_id, intent in self._intents.items()
         }
         self._sorted_vocabulary = sorted(self._postings)
-        # Spellings a misspelt or inflected word may be corrected to, and the token each means.
+        # Spellings a misspelt or inflected word may be corrected to, and the token each means: the
+        # facts' words as written too ("finished", indexed as "finish", is what "finsihed" meant).
         self._spellings = {
             word: canonical
-            for word, canonical in {**self.synonyms.single_words(), **{t: t for t in self._postings}}.items()
+            for word, canonical in {
+                **self.synonyms.single_words(), **self._base_forms, **{t: t for t in self._postings}
+            }.items()
             if canonical in self._postings
         }
         self._sorted_spellings = sorted(self._spellings)

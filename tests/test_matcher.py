@@ -154,3 +154,13 @@ def test_a_claimed_bound_on_his_time_is_answered_yes_or_no_with_the_time(factbot
 
 def test_a_bound_in_a_question_that_asks_something_else_is_no_claim(factbot):
     assert not factbot.ask("how many runners finished under 14 minutes").text.startswith(("Yes", "No"))
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("Did Kwemoi end up with bronze?", "No. Rodgers Kwemoi won the silver"),  # an idiom is no word of its own
+     ("olympic golds so far?", "second Olympic gold"),
+     ("who finsihed thrid in 5000m paris", "Grant Fisher won the bronze")],  # a misspelt inflected word
+)
+def test_idioms_and_misspelt_inflections_find_their_fact(factbot, question, expected):
+    assert expected in factbot.ask(question).text
