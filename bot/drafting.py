@@ -1,9 +1,8 @@
 """A first fact base for a new article: ``factbot new ARTICLE.txt --id ID``.
 
 One fact per claim the article makes (a sentence, or each clause of one joined by semicolons),
-quoted verbatim;
-its phrasings built from the claim's names, numbers, dates and words; generic known unknowns
-for what news articles usually leave out, filled in with the article's own names. Every entry
+quoted verbatim; its phrasings built from the claim's names, numbers, dates and words; generic
+known unknowns for what news articles usually leave out, filled in with the article's own names. Every entry
 is marked ``drafted: true`` until a moderator reviews it; ``factbot check`` counts those left.
 The draft is a starting point that already answers; ``/unanswered`` and ``/teach`` polish it.
 
@@ -54,8 +53,7 @@ _NOT_A_PERSON = frozenset({
     "inc", "corp", "corporation", "company", "group", "team", "games", "olympics", "system", "station", "city",
     "street", "county", "state", "states", "council", "ministry", "department", "agency", "bank", "news",
     "times", "post", "reuters", "press", "club", "association", "union", "institute", "college", "school",
-    "hospital", "court", "house", "senate", "congress", "committee", "windows", "vista", "poll",
-    "financial", "media", "space", "nuclei", "first", "new", "zealand", "the",
+    "hospital", "court", "house", "senate", "congress", "committee", "poll", "media",
 })
 _WEAK_NOUNS = frozenset({"of", "the", "a", "an", "and", "or", "to", "in", "on", "at", "for", "from", "by", "with", "per"})
 
