@@ -15,19 +15,25 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 from pydantic import ValidationError
 
-from bot.database import LONE_ARTICLE, Database, DatabaseError, LearnedPhrasings
+from bot.database import LONE_ARTICLE, Database, DatabaseError, LearnedPhrasings, LearnedPhrasingsChanged
 from bot.knowledge import LEARNED_QUESTIONS_FILE, KnowledgeError, Problem, load_knowledge
 from bot.models import LearnedQuestionsFile
 from bot.normalize import phrasing_key
 
 log = logging.getLogger(__name__)
+
+# How often a teach reads the phrasings again when other teachers keep changing them meanwhile.
+TEACH_ATTEMPTS = 10
+Outcome = TypeVar("Outcome")
 
 LEARNED_FILE_HEADER = """\
 # Phrasings taught by moderators with /teach or `factbot teach`, by fact id, as exported by
@@ -74,10 +80,25 @@ def teach(database: Database, directory: Path, question: str, fact_id: str, *, m
     now (only a taught phrasing can be moved; hand-written ones are edited in facts.yaml)."""
     question = " ".join(question.split())
     try:
-        with database.changing_learned_phrasings(article) as learned:
-            return _teach(directory, learned, question, fact_id, move=move)
+        return _changing_learned(database, article, lambda learned: _teach(directory, learned, question, fact_id, move=move))
     except DatabaseError as error:  # the server is down or the file read-only: nothing was written
         return TeachResult(TeachStatus.UNWRITABLE, question, fact_id, reason=str(error))
+
+
+def _changing_learned(database: Database, article: str, change: Callable[[LearnedPhrasings], Outcome]) -> Outcome:
+    """Read the article's learned phrasings, let ``change`` decide and edit a copy, and write the
+    copy unless another teacher wrote first (then read again). The change is checked outside the
+    store's lock: loading a large fact base takes seconds, and questions are logged meanwhile."""
+    for _ in range(TEACH_ATTEMPTS):
+        before = database.learned_phrasings(article)
+        learned = {fact_id: list(questions) for fact_id, questions in before.items()}
+        outcome = change(learned)
+        try:
+            database.replace_learned_phrasings(article, before, learned)
+        except LearnedPhrasingsChanged:
+            continue
+        return outcome
+    raise DatabaseError(f"other moderators changed the learned phrasings {TEACH_ATTEMPTS} times meanwhile; try again")
 
 
 def _teach(directory: Path, learned: LearnedPhrasings, question: str, fact_id: str, *, move: bool) -> TeachResult:
@@ -152,7 +173,7 @@ def import_learned(database: Database, directory: Path, incoming: LearnedPhrasin
     """Merge ``incoming`` into the article's stored phrasings (or, with ``replace``, make it the
     whole set), validated with the article's folder first; the problems found, and nothing
     written, if any."""
-    with database.changing_learned_phrasings(article) as learned:
+    def merge(learned: LearnedPhrasings) -> tuple[Problem, ...]:
         candidate = {} if replace else {fact_id: list(questions) for fact_id, questions in learned.items()}
         for fact_id, questions in incoming.items():
             known = candidate.setdefault(fact_id, [])
@@ -163,7 +184,9 @@ def import_learned(database: Database, directory: Path, incoming: LearnedPhrasin
             return tuple(error.problems)
         learned.clear()
         learned.update(candidate)
-    return ()
+        return ()
+
+    return _changing_learned(database, article, merge)
 
 
 def adopt_learned_file(database: Database, directory: Path) -> None:

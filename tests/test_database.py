@@ -7,7 +7,16 @@ import time
 
 import pytest
 
-from bot.database import Database, DatabaseError, DatabaseUnavailable, SchemaTooNew, Source, open_database
+from bot.database import (
+    LONE_ARTICLE,
+    Database,
+    DatabaseError,
+    DatabaseUnavailable,
+    LearnedPhrasingsChanged,
+    SchemaTooNew,
+    Source,
+    open_database,
+)
 from bot.database.core import SECONDS_PER_DAY
 from bot.database.postgres import redacted
 
@@ -86,24 +95,25 @@ def test_a_lone_surrogate_is_stored_not_a_crash(database: Database):
 
 def test_learned_phrasings_change_in_one_transaction_and_bump_the_version(database: Database):
     assert database.learned_phrasings() == {} and database.knowledge_version() == 0
-    with database.changing_learned_phrasings() as learned:
-        learned.setdefault("venue", []).extend(["which building hosted it", "name of the arena"])
+    database.replace_learned_phrasings(LONE_ARTICLE, {}, {"venue": ["which building hosted it", "name of the arena"]})
     assert database.learned_phrasings() == {"venue": ["which building hosted it", "name of the arena"]}
     assert database.knowledge_version() == 1
-    with database.changing_learned_phrasings() as learned:
-        learned["venue"].remove("name of the arena")
-        learned["podium"] = ["name of the arena"]
+    before = database.learned_phrasings()
+    database.replace_learned_phrasings(
+        LONE_ARTICLE, before, {"venue": ["which building hosted it"], "podium": ["name of the arena"]}
+    )
     assert database.learned_phrasings() == {"venue": ["which building hosted it"], "podium": ["name of the arena"]}
-    with database.changing_learned_phrasings():
-        pass  # nothing changed: nothing written, nobody told
+    unchanged = database.learned_phrasings()
+    database.replace_learned_phrasings(LONE_ARTICLE, unchanged, unchanged)  # nothing changed: nothing written, nobody told
     assert database.knowledge_version() == 2
 
 
-def test_a_failed_change_leaves_the_phrasings_and_version_alone(database: Database):
-    with pytest.raises(RuntimeError), database.changing_learned_phrasings() as learned:
-        learned["venue"] = ["which building hosted it"]
-        raise RuntimeError("validation found a problem")
-    assert database.learned_phrasings() == {} and database.knowledge_version() == 0
+def test_a_change_read_before_another_teachers_writes_nothing(database: Database):
+    stale = database.learned_phrasings()
+    database.replace_learned_phrasings(LONE_ARTICLE, stale, {"venue": ["which building hosted it"]})  # the quicker teacher
+    with pytest.raises(LearnedPhrasingsChanged):
+        database.replace_learned_phrasings(LONE_ARTICLE, stale, {"podium": ["who else"]})
+    assert database.learned_phrasings() == {"venue": ["which building hosted it"]} and database.knowledge_version() == 1
 
 
 def test_the_old_learned_file_is_imported_once_per_database(database_url: str):
@@ -121,8 +131,15 @@ def test_concurrent_teachers_lose_nothing(database_url: str):
 
     def teach_many(store: Database, number: int) -> None:
         for index in range(5):
-            with store.changing_learned_phrasings() as learned:
-                learned.setdefault("venue", []).append(f"phrasing {number}-{index}")
+            while True:  # as teaching does: read, change, write unless another teacher was quicker
+                before = store.learned_phrasings()
+                after = {fact_id: [*questions] for fact_id, questions in before.items()}
+                after.setdefault("venue", []).append(f"phrasing {number}-{index}")
+                try:
+                    store.replace_learned_phrasings(LONE_ARTICLE, before, after)
+                    break
+                except LearnedPhrasingsChanged:
+                    continue
 
     threads = [threading.Thread(target=teach_many, args=(store, n)) for n, store in enumerate(stores)]
     for thread in threads:
@@ -251,15 +268,13 @@ def test_a_log_from_before_postgresql_support_is_upgraded_in_place(tmp_path):
 
 
 def test_each_article_keeps_its_own_learned_phrasings(database: Database):
-    with database.changing_learned_phrasings("harbour-bridge") as learned:
-        learned["venue"] = ["which building hosted it"]
-    with database.changing_learned_phrasings() as learned:  # the lone article's: the same fact id and phrasing
-        learned["venue"] = ["which building hosted it", "name of the arena"]
+    database.replace_learned_phrasings("harbour-bridge", {}, {"venue": ["which building hosted it"]})
+    # the lone article's: the same fact id and phrasing
+    database.replace_learned_phrasings(LONE_ARTICLE, {}, {"venue": ["which building hosted it", "name of the arena"]})
     assert database.learned_phrasings("harbour-bridge") == {"venue": ["which building hosted it"]}
     assert database.learned_phrasings_by_article() == {
         "": {"venue": ["which building hosted it", "name of the arena"]}, "harbour-bridge": {"venue": ["which building hosted it"]}}
-    with database.changing_learned_phrasings("harbour-bridge") as learned:
-        learned.clear()
+    database.replace_learned_phrasings("harbour-bridge", database.learned_phrasings("harbour-bridge"), {})
     assert database.learned_phrasings("harbour-bridge") == {} and len(database.learned_phrasings()["venue"]) == 2
 
 
@@ -277,3 +292,23 @@ def test_phrasings_taught_before_several_articles_stay_the_lone_articles(tmp_pat
     upgraded = open_database(f"sqlite:///{path}", retention_days=30)
     assert upgraded.learned_phrasings_by_article() == {"": {"venue": ["which building hosted it"]}}
     upgraded.close()
+
+
+def test_a_teach_whose_phrasings_changed_while_it_checked_reads_them_again(database_url: str):
+    from bot.teaching import _changing_learned
+
+    teacher, quicker = open_database(database_url, retention_days=30), open_database(database_url, retention_days=30)
+    attempts = []
+
+    def slow_check(learned):  # another moderator writes while this one's folder check runs, once
+        attempts.append(dict(learned))
+        if len(attempts) == 1:
+            quicker.replace_learned_phrasings(LONE_ARTICLE, {}, {"podium": ["who else was up there"]})
+        learned.setdefault("venue", []).append("which building hosted it")
+        return "taught"
+
+    assert _changing_learned(teacher, LONE_ARTICLE, slow_check) == "taught"
+    assert attempts == [{}, {"podium": ["who else was up there"]}]
+    assert teacher.learned_phrasings() == {"podium": ["who else was up there"], "venue": ["which building hosted it"]}
+    teacher.close()
+    quicker.close()

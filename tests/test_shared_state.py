@@ -72,14 +72,13 @@ def test_the_database_password_never_reaches_the_output(tmp_path: Path):
 
 
 def test_an_existing_sqlite_log_moves_to_postgresql(tmp_path: Path, postgres):
-    from bot.database import Source, open_database, sqlite_url
+    from bot.database import LONE_ARTICLE, Source, open_database, sqlite_url
 
     old = open_database(sqlite_url(tmp_path / "old.sqlite3"), retention_days=30)
     answered = old.record("who got bronze", "answered", "bronze_medalist", 100.0, Source.SLASH)
     old.record("who was his coach", "not_found", None, 20.0, Source.DM)
     assert old.vote(answered, voter_id=7, value=1)
-    with old.changing_learned_phrasings() as learned:
-        learned["venue"] = [NEW_PHRASING]
+    old.replace_learned_phrasings(LONE_ARTICLE, {}, {"venue": [NEW_PHRASING]})
     old.close()
     target = postgres.create_database()
     env = {**machine(tmp_path, "a", target), "DATABASE_PATH": str(tmp_path / "old.sqlite3")}

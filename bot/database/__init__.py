@@ -13,6 +13,7 @@ from bot.database.core import (
     DatabaseUnavailable,
     FactStats,
     LearnedPhrasings,
+    LearnedPhrasingsChanged,
     SchemaTooNew,
     Source,
     Stats,
@@ -28,7 +29,7 @@ POSTGRES_PREFIXES = ("postgresql://", "postgres://")
 URL_PREFIXES = (SQLITE_PREFIX, *POSTGRES_PREFIXES)
 
 __all__ = [
-    "LONE_ARTICLE", "SQLITE_PREFIX", "URL_PREFIXES", "CopiedRows", "Database", "DatabaseError", "DatabaseUnavailable", "FactStats", "LearnedPhrasings",
+    "LONE_ARTICLE", "SQLITE_PREFIX", "URL_PREFIXES", "CopiedRows", "Database", "DatabaseError", "DatabaseUnavailable", "FactStats", "LearnedPhrasings", "LearnedPhrasingsChanged",
     "SchemaTooNew", "Source", "Stats", "UnansweredGroup", "open_database", "open_database_for",
     "sqlite_url",
 ]

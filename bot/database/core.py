@@ -64,6 +64,10 @@ class _ConnectionLost(DatabaseUnavailable):
     """The connection broke under a call (a server restart); the next call opens a new one."""
 
 
+class LearnedPhrasingsChanged(DatabaseError):
+    """Another teacher changed the phrasings between reading and writing them: read them again."""
+
+
 class SchemaTooNew(DatabaseError):
     """The database was written by a newer factbot; refusing beats corrupting it."""
 
@@ -487,28 +491,26 @@ class Database:
             by_article.setdefault(article, []).append((fact_id, question))
         return {article: self._by_fact(rows) for article, rows in by_article.items()}
 
-    @contextmanager
-    def changing_learned_phrasings(self, article: str = LONE_ARTICLE) -> Iterator[LearnedPhrasings]:
-        """One article's learned phrasings to change in place, in one transaction with every other
-        teacher (on any machine) waiting: what the block leaves is written and announced to every
-        process; a block that changes nothing or raises leaves the store untouched."""
-        try:
-            with self._transaction() as db:
-                version = self._next_version(db)
-                before = self._by_fact(db.execute(_LEARNED_PHRASINGS, (article,)).fetchall())
-                learned = {fact_id: list(questions) for fact_id, questions in before.items()}
-                yield learned
-                old = {(fact_id, q) for fact_id, questions in before.items() for q in questions}
-                new = [(fact_id, q) for fact_id, questions in learned.items() for q in questions]
-                if old == set(new):
-                    raise _NothingChanged
-                for fact_id, question in old - set(new):
-                    db.execute("DELETE FROM learned_phrasings WHERE article_id = ? AND fact_id = ? AND question = ?",
-                               (article, fact_id, question))
-                self._insert_learned(db, article, [pair for pair in new if pair not in old])
-                self.engine.announce(db.connection, version)
-        except _NothingChanged:
-            pass
+    def replace_learned_phrasings(self, article: str, before: LearnedPhrasings, after: LearnedPhrasings) -> None:
+        """Write ``after`` in place of ``before`` as one article's learned phrasings, in one short
+        transaction, announced to every process. The change is checked (the knowledge folder loaded
+        with it) before this is called, outside any lock, so no question write waits on a check;
+        if another teacher changed the phrasings since ``before`` was read, nothing is written and
+        ``LearnedPhrasingsChanged`` says to read them again."""
+        old = {(fact_id, q) for fact_id, questions in before.items() for q in questions}
+        new = [(fact_id, q) for fact_id, questions in after.items() for q in questions]
+        if old == set(new):
+            return
+        with self._transaction() as db:
+            version = self._next_version(db)  # first: the lock every change to shared knowledge takes
+            stored = self._by_fact(db.execute(_LEARNED_PHRASINGS, (article,)).fetchall())
+            if {(fact_id, q) for fact_id, questions in stored.items() for q in questions} != old:
+                raise LearnedPhrasingsChanged(f"another teacher changed the learned phrasings of {article!r} meanwhile")
+            for fact_id, question in old - set(new):
+                db.execute("DELETE FROM learned_phrasings WHERE article_id = ? AND fact_id = ? AND question = ?",
+                           (article, fact_id, question))
+            self._insert_learned(db, article, [pair for pair in new if pair not in old])
+            self.engine.announce(db.connection, version)
 
     def _insert_learned(self, db: _Statements, article: str, pairs: Sequence[tuple[str, str]]) -> None:
         now = time.time()
@@ -606,5 +608,7 @@ class Database:
         return CopiedRows(counts["questions"], counts["votes"], counts["learned_phrasings"])
 
 
+
+
 class _NothingChanged(Exception):
-    """Raised inside ``changing_learned_phrasings`` to roll back a change that changed nothing."""
+    """Raised inside a transaction to roll back a change that turned out to change nothing."""
