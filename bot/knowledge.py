@@ -52,8 +52,21 @@ LEARNED_PHRASINGS = "learned phrasings"
 # Far above any real article, and room for 100,000 facts (60 MB of facts.yaml); stops a runaway file early.
 MAX_FILE_BYTES = 256 * 1024 * 1024
 
-# libyaml's loader is many times faster than the pure-Python one and accepts the same documents.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's loader (many times faster than the pure-Python one, the same documents), refusing a
+    key given twice in one mapping: YAML would silently keep the last ("fourth: [4th, …]" lost)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"{key!r} is given twice", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+_YAML_LOADER = _YamlLoader
 
 SchemaT = TypeVar("SchemaT", bound=Schema)
 

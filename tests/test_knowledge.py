@@ -156,3 +156,12 @@ def test_odd_top_level_keys_are_reported_not_crashed_on(knowledge_copy):
     (knowledge_copy / "facts.yaml").write_text(text + "1500: x\nnull: y\nextra: z\n", encoding="utf-8")
     problems = problems_of(knowledge_copy)
     assert {p.split(": ")[1] for p in problems} == {"1500", "None", "extra"}
+
+
+def test_a_key_given_twice_is_refused_not_silently_dropped(knowledge_copy):
+    # YAML keeps the last of two equal keys: the first list of variants would vanish unseen.
+    synonyms = knowledge_copy / "synonyms.yaml"
+    synonyms.write_text(synonyms.read_text(encoding="utf-8") + "  fourth: [off the podium again]\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError) as error:
+        load_knowledge(knowledge_copy)
+    assert "synonyms.yaml: invalid YAML at line" in str(error.value) and "'fourth' is given twice" in str(error.value)
