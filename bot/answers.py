@@ -10,8 +10,6 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
 from bot.claims import ClaimCheck
 from bot.knowledge import Fact, Knowledge, Quote
 from bot.matcher import Matcher, MatchResult, Outcome, Scored
@@ -72,10 +70,11 @@ class Reply:
 class FactBot:
     """A loaded fact base and its matcher: answers questions, knows nothing of Discord."""
 
-    def __init__(self, knowledge: Knowledge, settings: MatchSettings) -> None:
+    def __init__(self, knowledge: Knowledge, settings: MatchSettings, *, matcher: Matcher | None = None) -> None:
+        """``matcher``: this knowledge's index, already built (read from the compiled cache)."""
         self.knowledge = knowledge
         self.settings = settings
-        self.matcher = Matcher(knowledge, settings)
+        self.matcher = matcher.using(settings) if matcher is not None else Matcher(knowledge, settings)
 
     def ask(self, question: str) -> Reply:
         problem = self._refusal(question)
@@ -124,6 +123,8 @@ class FactBot:
         # Folded here, for the few likely facts only: a folded copy of every phrasing would cost
         # more memory than the matcher's whole index.
         phrasings = [question for fact_id in fact_ids for question in self.knowledge.facts[fact_id].questions]
+        from rapidfuzz import fuzz, process  # here, not at the top: `factbot ask` starts without it
+
         found = process.extract(fold(typed), phrasings, scorer=fuzz.WRatio, processor=fold, limit=limit)
         return [phrasings[index] for _, _, index in found]
 

@@ -28,6 +28,7 @@ from bot.database import (
 )
 from bot.evaluation import EvaluationFileError, evaluate, read_labelled_questions
 from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
+from bot.knowledge_cache import knowledge_cache_for
 from bot.library import (
     NO_ARTICLE,
     Answer,
@@ -103,9 +104,9 @@ def _library_from(settings: Settings, database: Database | None) -> Library:
     An invalid article is reported on stderr and left out; with none valid, the command fails."""
     try:
         if database is not None:
-            library = KnowledgeStore(settings.knowledge_dir, settings, database).library
+            library = KnowledgeStore(settings.knowledge_dir, settings, database, knowledge_cache_for(settings)).library
         else:
-            library, loaded = load_library(settings.knowledge_dir, settings, {})
+            library, loaded = load_library(settings.knowledge_dir, settings, {}, cache=knowledge_cache_for(settings))
             if not library.articles:
                 raise KnowledgeError(loaded.problems(one_folder=library.one_folder))
     except KnowledgeError as error:
@@ -282,7 +283,8 @@ def command_check(args: argparse.Namespace) -> int:
 def command_articles(args: argparse.Namespace) -> int:
     """Every article in KNOWLEDGE_DIR: id, facts, entries drafted and not reviewed, whether it serves, title."""
     settings = _settings()
-    library, _ = load_library(settings.knowledge_dir, settings, _learned_from_database(settings) or {})
+    library, _ = load_library(settings.knowledge_dir, settings, _learned_from_database(settings) or {},
+                              cache=knowledge_cache_for(settings))
     ids = sorted({*library.articles, *library.problems})
     if not ids:
         raise CommandError(f"{settings.knowledge_dir} {NO_ARTICLE}")

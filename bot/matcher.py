@@ -34,6 +34,7 @@ from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
+from typing import Any
 
 from bot.claims import SUBJECT, SUBJECT_WORDS, ClaimCheck, ContrastClasses, TimeBound, is_yes_no, time_bound
 from bot.knowledge import Fact, Knowledge
@@ -238,6 +239,16 @@ class Matcher:
         }
         self._sorted_spellings = sorted(self._spellings)
         self._words_of_text.clear()  # questions are not cached: memory must not grow with traffic
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What the compiled cache keeps: the index; the settings are read afresh on every start and
+        the speller is built again on first use."""
+        return {name: value for name, value in self.__dict__.items() if name not in {"settings", "_speller"}}
+
+    def using(self, settings: MatchSettings) -> Matcher:
+        """This index, deciding with ``settings`` (a matcher read back from the compiled cache)."""
+        self.settings = settings
+        return self
 
     def _all_words(self, knowledge: Knowledge) -> set[str]:
         texts = [text for fact in knowledge.facts.values()

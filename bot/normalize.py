@@ -240,8 +240,19 @@ class SynonymTable:
         translations.pop((), None)
         self._phrases = _PhraseRewriter(phrases)
         self._translations = _PhraseRewriter(translations)
+        self._cache_dictionary_forms()
+
+    def _cache_dictionary_forms(self) -> None:
         # Words repeat across a fact base's texts: each distinct word is looked up once.
         self._dictionary_form = functools.lru_cache(maxsize=DICTIONARY_FORMS_CACHED)(self._uncached_dictionary_form)
+
+    def __getstate__(self) -> dict[str, object]:
+        """The tables without the lookup cache (the compiled knowledge cache stores them)."""
+        return {name: value for name, value in self.__dict__.items() if name != "_dictionary_form"}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._cache_dictionary_forms()
 
     def single_words(self) -> dict[str, str]:
         """One-word variants and the canonical token each stands for."""

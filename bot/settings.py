@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
 from bot.database import URL_PREFIXES, sqlite_url
 
@@ -25,7 +26,7 @@ def _default_data_dir() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path("factbot", appauthor=False)
-IdList = Annotated[list[int], NoDecode]
+IdList = list[int]
 
 
 def describe_settings_error(error: ValidationError) -> str:
@@ -38,10 +39,30 @@ def describe_settings_error(error: ValidationError) -> str:
     return "\n".join(lines)
 
 
-class MatchSettings(BaseSettings):
-    """How sure the matcher must be before it answers. Scores run from 0 to 100."""
+def environment_values(names: Iterable[str], env_file: Path | str | None) -> dict[str, str]:
+    """The settings named ``names`` as the environment and ``env_file`` give them: a variable's name
+    is the setting's in any case, the environment wins over the file, and an empty value is unset.
+    Hand-written rather than pydantic-settings, whose import alone took a fifth of `factbot ask`."""
+    wanted = {name.upper(): name for name in names}
+    found: dict[str, str | None] = {}
+    if env_file is not None and Path(env_file).is_file():
+        from dotenv import dotenv_values
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
+        found.update((key.upper(), value) for key, value in dotenv_values(env_file, encoding="utf-8").items())
+    found.update((key.upper(), value) for key, value in os.environ.items())
+    return {wanted[key]: value for key, value in found.items() if key in wanted and value}
+
+
+class MatchSettings(BaseModel):
+    """How sure the matcher must be before it answers. Scores run from 0 to 100.
+
+    ``MatchSettings(**values)`` reads the environment and ``.env`` (``_env_file``, None for none)
+    for every setting not in ``values``."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    def __init__(self, _env_file: Path | str | None = ".env", **values: Any) -> None:
+        super().__init__(**{**environment_values(type(self).model_fields, _env_file), **values})
 
     answer_threshold: float = Field(65.0, ge=0, le=100, description="Below this best score: not in the article.")
     clear_lead_threshold: float = Field(
@@ -76,6 +97,9 @@ class Settings(MatchSettings):
     database_url: SecretStr = Field(
         SecretStr(""), description="sqlite:///PATH or postgresql://user:password@host:port/db; default sqlite:///DATABASE_PATH."
     )
+    knowledge_cache: bool = Field(
+        True, description="Keep each article's validated fact base and index in KNOWLEDGE_CACHE_DIR: starts in milliseconds.")
+    knowledge_cache_dir: Path = Field(Path(), description="Where the compiled knowledge is kept; default DATA_DIR/cache.")
     health_file: Path = Field(
         Path(), description="Touched while the gateway is connected and heartbeats acknowledged; default DATA_DIR/healthy."
     )
@@ -128,6 +152,8 @@ class Settings(MatchSettings):
             self.knowledge_dir = PROJECT_ROOT / "knowledge" if _in_a_checkout() else self.data_dir / "knowledge"
         if self.database_path == Path():
             self.database_path = self.data_dir / "factbot.sqlite3"
+        if self.knowledge_cache_dir == Path():
+            self.knowledge_cache_dir = self.data_dir / "cache"
         if self.health_file == Path():
             self.health_file = self.data_dir / "healthy"
         if not self.database_url.get_secret_value():

@@ -21,6 +21,7 @@ from pathlib import Path
 from bot.answers import FactBot
 from bot.database import Database, DatabaseError, LearnedPhrasings
 from bot.knowledge import Knowledge, KnowledgeError, Problem
+from bot.knowledge_cache import KnowledgeCache
 from bot.library import NO_ARTICLE, Library, find_articles, holds_one_article, learned_key, load_article
 from bot.settings import MatchSettings
 from bot.teaching import adopt_learned_file
@@ -98,10 +99,12 @@ class LibraryReload:
 
 
 def load_library(directory: Path, settings: MatchSettings, learned: Mapping[str, LearnedPhrasings], *,
-                 previous: Library | None = None, only: str | None = None) -> tuple[Library, LibraryReload]:
+                 previous: Library | None = None, only: str | None = None,
+                 cache: KnowledgeCache | None = None) -> tuple[Library, LibraryReload]:
     """Load every article in ``directory`` (or, with ``only``, that one article, keeping the others
     as they are), each with its learned phrasings (``Database.learned_phrasings_by_article``) and
-    on its own: an invalid article keeps its ``previous`` version serving."""
+    on its own: an invalid article keeps its ``previous`` version serving. With a ``cache``, an
+    article whose files, learned phrasings and code are unchanged is read back compiled."""
     one_folder = holds_one_article(directory)
     before = dict(previous.articles) if previous else {}
     found = find_articles(directory)
@@ -121,7 +124,7 @@ def load_library(directory: Path, settings: MatchSettings, learned: Mapping[str,
         if only is not None and article != only:
             continue
         loaded = _load_article(article, folder, settings, learned.get(learned_key(one_folder, article), {}),
-                               named_by_folder=not one_folder)
+                               named_by_folder=not one_folder, cache=cache)
         if isinstance(loaded, FactBot):
             problems.pop(article, None)
             old = before.get(article)
@@ -134,10 +137,16 @@ def load_library(directory: Path, settings: MatchSettings, learned: Mapping[str,
 
 
 def _load_article(article: str, folder: Path, settings: MatchSettings, learned: LearnedPhrasings, *,
-                  named_by_folder: bool) -> FactBot | tuple[Problem, ...]:
+                  named_by_folder: bool, cache: KnowledgeCache | None) -> FactBot | tuple[Problem, ...]:
     """One article's new fact base, or why it cannot be built."""
-    try:
+
+    def build() -> FactBot:
         return FactBot(load_article(article, folder, learned, named_by_folder=named_by_folder), settings)
+
+    try:
+        if cache is None:
+            return build()
+        return cache.fact_base(article, folder, learned, settings, named_by_folder=named_by_folder, build=build)
     except KnowledgeError as error:
         return tuple(error.problems)
     except Exception as error:  # a bug must not take the serving facts down with it
@@ -148,17 +157,19 @@ def _load_article(article: str, folder: Path, settings: MatchSettings, learned: 
 class KnowledgeStore:
     """Holds the current ``Library``; safe to reload from any thread while questions are answered."""
 
-    def __init__(self, directory: Path, settings: MatchSettings, database: Database) -> None:
+    def __init__(self, directory: Path, settings: MatchSettings, database: Database,
+                 cache: KnowledgeCache | None = None) -> None:
         self.directory = directory
         self.settings = settings
         self.database = database
+        self.cache = cache
         self._learned: dict[str, LearnedPhrasings] = {}
         if holds_one_article(directory):  # a file kept from before the store: one article's, by nature
             try:
                 adopt_learned_file(database, directory)
             except DatabaseError as error:
                 log.warning("cannot import the learned phrasings file now: %s", error)
-        library, loaded = load_library(directory, settings, self._read_learned())
+        library, loaded = load_library(directory, settings, self._read_learned(), cache=cache)
         if not library.articles:
             raise KnowledgeError(loaded.problems(one_folder=library.one_folder))
         for article, problems in library.problems.items():
@@ -183,5 +194,5 @@ class KnowledgeStore:
         problem keeps its current facts, and the result says why."""
         with self._reload_lock:
             self._library, result = load_library(self.directory, self.settings, self._read_learned(),
-                                                 previous=self._library, only=article)
+                                                 previous=self._library, only=article, cache=self.cache)
             return result

@@ -34,8 +34,6 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
-from rapidfuzz import fuzz, process
-
 from bot.database.migrations import MIGRATIONS, statements
 
 log = logging.getLogger(__name__)
@@ -416,6 +414,8 @@ class Database:
             " ORDER BY q.asked_at DESC LIMIT ?",
             (time.time() - days * SECONDS_PER_DAY, *_article_parameter(article_id), MAX_ROWS_CLUSTERED),
         )
+        from rapidfuzz import fuzz, process  # here, not at the top: `factbot ask` starts without it
+
         groups: list[dict] = []
         keys: list[str] = []
         for question, outcome, asked_at in rows:

@@ -15,6 +15,7 @@ import yarl
 from bot.database import DatabaseError, open_database_for
 from bot.discord_bot.client import FactBotClient
 from bot.knowledge import KnowledgeError
+from bot.knowledge_cache import knowledge_cache_for
 from bot.logging_setup import configure_logging
 from bot.settings import Settings
 from bot.store import KnowledgeStore
@@ -119,7 +120,7 @@ def _with_discord(
         return EXIT_REJECTED
     log.info("shared state in %s", database.describe())
     try:
-        store = KnowledgeStore(settings.knowledge_dir, settings, database)
+        store = KnowledgeStore(settings.knowledge_dir, settings, database, knowledge_cache_for(settings))
     except KnowledgeError as error:
         database.close()
         print(f"factbot: cannot start, the knowledge folder is invalid.\n{error}", file=sys.stderr)
