@@ -29,8 +29,9 @@ import math
 import operator
 import os
 import re
+from array import array
 from collections import defaultdict
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
@@ -108,7 +109,7 @@ class MatchResult:
     parts: tuple[tuple[str, MatchResult], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Intent:
     id: str
     is_fact: bool
@@ -116,7 +117,8 @@ class _Intent:
     answer_vocabulary: frozenset[str]
     # The phrasings, as each one's total word weight and, for each word, the phrasings using it:
     # a question visits only the phrasings it shares a word with, and no phrasing is kept as a set.
-    phrasing_weights: tuple[float, ...] = ()
+    # (Compact on purpose, at 100,000 facts: an array of floats; tuples of indexes shared by every intent.)
+    phrasing_weights: Sequence[float] = ()
     phrasings_with: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def credit(self, token: str) -> float:
@@ -124,6 +126,28 @@ class _Intent:
         if token in self.vocabulary:
             return 1.0
         return ANSWER_ONLY_CREDIT if token in self.answer_vocabulary else 0.0
+
+
+class _AssertedWords(Mapping[str, frozenset[str]]):
+    """What each fact says, in canonical words, worked out when a yes/no question first needs it:
+    kept for every fact it would be the largest part of the index at 100,000 facts."""
+
+    def __init__(self, facts: Mapping[str, Fact], words_of: Callable[[Fact], frozenset[str]]) -> None:
+        self._facts = facts
+        self._words_of = words_of
+        self._known: dict[str, frozenset[str]] = {}
+
+    def __getitem__(self, fact_id: str) -> frozenset[str]:
+        words = self._known.get(fact_id)
+        if words is None:
+            words = self._known[fact_id] = self._words_of(self._facts[fact_id])
+        return words
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._facts)
+
+    def __len__(self) -> int:
+        return len(self._facts)
 
 
 # Suffix, and what may have stood in its place: "placing" -> plac+e, "tried" -> tr+y.
@@ -206,26 +230,28 @@ class Matcher:
         for entry in knowledge.out_of_scope.values():
             phrasings[entry.id] = self._add_intent(entry.id, False, entry.questions, [entry.topic], "")
         # What each fact says (its answer and quotes), and the words yes/no questions are checked on.
-        self._asserted = {fact.id: self._asserted_words(fact) for fact in knowledge.facts.values()}
+        self._asserted = _AssertedWords(knowledge.facts, self._asserted_words)
         self._contrasts = ContrastClasses(
             {name: [token for word in words for token in self._canonical(word)] for name, words in knowledge.contrasts.items()},
             self._entity_tokens,
         )
 
         self._order = {intent_id: index for index, intent_id in enumerate(self._intents)}
-        # For each word, the intents using it and how much it counts toward each (two shared floats).
-        self._postings: dict[str, list[str]] = defaultdict(list)
-        self._credits: dict[str, list[float]] = defaultdict(list)
+        # For each word, the intents using it and how much it counts toward each.
+        self._postings: dict[str, list[str]] = {}
+        self._credits: dict[str, array[float]] = {}
         for intent in self._intents.values():
             for token in intent.vocabulary | intent.answer_vocabulary:
-                self._postings[token].append(intent.id)
-                self._credits[token].append(intent.credit(token))
+                self._postings.setdefault(token, []).append(intent.id)
+                self._credits.setdefault(token, array("d")).append(intent.credit(token))
         count = max(len(self._intents), 1)
         self._weights = {token: math.log1p(count / len(ids)) for token, ids in self._postings.items()}
         self._unknown_word_weight = math.log1p(count / UNKNOWN_WORD_DF)
         self._unknown_number_weight = math.log1p(count / UNKNOWN_NUMBER_DF)
+        shared_indexes: dict[tuple[int, ...], tuple[int, ...]] = {}
         self._intents = {
-            intent_id: self._with_phrasing_index(intent, phrasings.pop(intent_id)) for intent_id, intent in self._intents.items()
+            intent_id: self._with_phrasing_index(intent, phrasings.pop(intent_id), shared_indexes)
+            for intent_id, intent in self._intents.items()
         }
         self._sorted_vocabulary = sorted(self._postings)
         # Spellings a misspelt or inflected word may be corrected to, and the token each means: the
@@ -278,15 +304,18 @@ class Matcher:
         self._intents[intent_id] = _Intent(intent_id, is_fact, frozenset(vocabulary), frozenset(answer_vocabulary))
         return tuple(phrasing for phrasing in phrasings if phrasing)
 
-    def _with_phrasing_index(self, intent: _Intent, phrasings: tuple[frozenset[str], ...]) -> _Intent:
+    def _with_phrasing_index(self, intent: _Intent, phrasings: tuple[frozenset[str], ...],
+                             shared_indexes: dict[tuple[int, ...], tuple[int, ...]]) -> _Intent:
         phrasings_with: dict[str, list[int]] = defaultdict(list)
         for index, phrasing in enumerate(phrasings):
             for token in phrasing:
                 phrasings_with[token].append(index)
         return replace(
             intent,
-            phrasing_weights=tuple(sum(self._weight(token) for token in phrasing) for phrasing in phrasings),
-            phrasings_with={token: tuple(indexes) for token, indexes in phrasings_with.items()},
+            phrasing_weights=array("d", (sum(self._weight(token) for token in phrasing) for phrasing in phrasings)),
+            phrasings_with={
+                token: shared_indexes.setdefault(tuple(indexes), tuple(indexes)) for token, indexes in phrasings_with.items()
+            },
         )
 
     def _penalty(self, question_tokens: frozenset[str], intent: _Intent) -> float:
