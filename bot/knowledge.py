@@ -99,7 +99,14 @@ class KnowledgeError(Exception):
         super().__init__(f"{count} problem{'s' if count != 1 else ''} in the knowledge folder:\n{lines}")
 
 
-@dataclass(frozen=True)
+def rebuilt_by_constructor(self: Any) -> tuple[type, tuple[Any, ...]]:
+    """``__reduce__`` for a slotted dataclass: pickle rebuilds it with its constructor, six times
+    faster than dataclasses' own ``__setstate__`` (which looks its fields up for every object:
+    most of reading 100,000 facts back from the compiled cache)."""
+    return type(self), tuple(getattr(self, name) for name in self.__slots__)
+
+
+@dataclass(frozen=True, slots=True)
 class Quote:
     """A verbatim span of the article: ``article[start:end] == text``."""
 
@@ -107,8 +114,10 @@ class Quote:
     start: int
     end: int
 
+    __reduce__ = rebuilt_by_constructor
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class Fact:
     id: str
     topic: str
@@ -118,13 +127,17 @@ class Fact:
     keywords: tuple[str, ...] = ()
     entities: tuple[str, ...] = ()
 
+    __reduce__ = rebuilt_by_constructor
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class OutOfScope:
     id: str
     topic: str
     reply: str
     questions: tuple[str, ...]
+
+    __reduce__ = rebuilt_by_constructor
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from functools import cached_property
 from typing import Any
 
 from bot.claims import SUBJECT, SUBJECT_WORDS, ClaimCheck, ContrastClasses, TimeBound, is_yes_no, time_bound
-from bot.knowledge import Fact, Knowledge
+from bot.knowledge import Fact, Knowledge, rebuilt_by_constructor
 from bot.normalize import AUXILIARIES, QUESTION_WORDS, STOPWORDS, SynonymTable, content_tokens, is_small_talk, tokens
 from bot.settings import MatchSettings
 from bot.spelling import Speller
@@ -120,6 +120,8 @@ class _Intent:
     # (Compact on purpose, at 100,000 facts: an array of floats; tuples of indexes shared by every intent.)
     phrasing_weights: Sequence[float] = ()
     phrasings_with: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    __reduce__ = rebuilt_by_constructor
 
     def credit(self, token: str) -> float:
         """How much a question word counts toward this intent: asked-about words fully, answer-only words less."""
