@@ -32,7 +32,7 @@ import re
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
@@ -113,13 +113,14 @@ class MatchResult:
 class _Intent:
     id: str
     is_fact: bool
-    vocabulary: frozenset[str]
+    # Every word the intent is asked about, each with the phrasings using it (none for a word only
+    # its keywords, entities or topic have): a question visits only the phrasings it shares a word
+    # with, and no phrasing is kept as a set.
+    vocabulary: dict[str, tuple[int, ...]]
     answer_vocabulary: frozenset[str]
-    # The phrasings, as each one's total word weight and, for each word, the phrasings using it:
-    # a question visits only the phrasings it shares a word with, and no phrasing is kept as a set.
-    # (Compact on purpose, at 100,000 facts: an array of floats; tuples of indexes shared by every intent.)
+    # Each phrasing's total word weight. (Compact on purpose, for 100,000 facts: an array of floats,
+    # and the tuples of indexes above shared by every intent.)
     phrasing_weights: Sequence[float] = ()
-    phrasings_with: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     __reduce__ = rebuilt_by_constructor
 
@@ -243,7 +244,7 @@ class Matcher:
         self._postings: dict[str, list[str]] = {}
         self._credits: dict[str, array[float]] = {}
         for intent in self._intents.values():
-            for token in intent.vocabulary | intent.answer_vocabulary:
+            for token in intent.vocabulary.keys() | intent.answer_vocabulary:
                 self._postings.setdefault(token, []).append(intent.id)
                 self._credits.setdefault(token, array("d")).append(intent.credit(token))
         count = max(len(self._intents), 1)
@@ -303,7 +304,7 @@ class Matcher:
         for words in extra_words:
             vocabulary.update(self._canonical(words))
         answer_vocabulary = set(self._canonical(source_text)) - vocabulary
-        self._intents[intent_id] = _Intent(intent_id, is_fact, frozenset(vocabulary), frozenset(answer_vocabulary))
+        self._intents[intent_id] = _Intent(intent_id, is_fact, dict.fromkeys(vocabulary, ()), frozenset(answer_vocabulary))
         return tuple(phrasing for phrasing in phrasings if phrasing)
 
     def _with_phrasing_index(self, intent: _Intent, phrasings: tuple[frozenset[str], ...],
@@ -314,16 +315,18 @@ class Matcher:
                 phrasings_with[token].append(index)
         return replace(
             intent,
-            phrasing_weights=array("d", (sum(self._weight(token) for token in phrasing) for phrasing in phrasings)),
-            phrasings_with={
-                token: shared_indexes.setdefault(tuple(indexes), tuple(indexes)) for token, indexes in phrasings_with.items()
+            vocabulary={
+                token: shared_indexes.setdefault(indexes, indexes)
+                for token in intent.vocabulary
+                for indexes in [tuple(phrasings_with.get(token, ()))]
             },
+            phrasing_weights=array("d", (sum(self._weight(token) for token in phrasing) for phrasing in phrasings)),
         )
 
     def _penalty(self, question_tokens: frozenset[str], intent: _Intent) -> float:
         """Score multiplier for asking about someone or in a way this intent never covers."""
         factor = 1.0
-        for token in question_tokens - intent.vocabulary:
+        for token in question_tokens.difference(intent.vocabulary):
             # A number the intent never mentions is another race, year or time: "his time in the 1500".
             if token in self._entity_tokens or (token[0].isdigit() and token not in intent.answer_vocabulary):
                 factor *= OTHER_ENTITY_PENALTY
@@ -411,7 +414,7 @@ class Matcher:
         """Weighted Dice overlap with the intent's closest phrasing, 0 to 1."""
         shared: dict[int, float] = defaultdict(float)
         for token, weight in weights.items():
-            for index in intent.phrasings_with.get(token, ()):
+            for index in intent.vocabulary.get(token, ()):
                 shared[index] += weight
         return max(
             (2 * weight / (question_weight + intent.phrasing_weights[index]) for index, weight in shared.items()),
