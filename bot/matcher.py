@@ -592,7 +592,9 @@ class Matcher:
     @cached_property
     def _speller(self) -> Speller:
         """Built on the first word that needs it: most questions are spelt well enough without."""
-        return Speller(self._spellings, STOPWORDS | QUESTION_WORDS, self.settings.typo_max_edits)
+        # Numbers are never corrected, so they stay out of its dictionary (most of it, at 100,000 facts).
+        words = (word for word in self._spellings if not word[0].isdigit())
+        return Speller(words, STOPWORDS | QUESTION_WORDS, self.settings.typo_max_edits)
 
     def _looked_up_by_peers(self, question_tokens: list[str], claims: dict[str, str]) -> MatchResult | None:
         """A false claim finds no fact by its own words ("is he Swedish?", "his third Olympic gold?"),
