@@ -68,10 +68,15 @@ def _unique_questions(facts: list[GeneratedFact]) -> list[GeneratedFact]:
     return unique
 
 
+def generate_facts(fact_count: int, seed: int = 7) -> list[GeneratedFact]:
+    """The same ``fact_count`` facts for the same seed, every time."""
+    rng = random.Random(seed)
+    return _unique_questions([_fact(index, rng) for index in range(fact_count)])
+
+
 def write_knowledge(directory: Path, fact_count: int, seed: int = 7) -> list[GeneratedFact]:
     """Write a valid knowledge folder with ``fact_count`` facts; returns the facts."""
-    rng = random.Random(seed)
-    facts = _unique_questions([_fact(index, rng) for index in range(fact_count)])
+    facts = generate_facts(fact_count, seed)
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "article.txt").write_text("\n".join(f.sentence for f in facts) + "\n", encoding="utf-8")
     (directory / "article.yaml").write_text(

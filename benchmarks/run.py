@@ -8,8 +8,9 @@ The shared-store figures (50 concurrent askers on SQLite and on PostgreSQL) star
 PostgreSQL server the way the tests do (tests/postgres_server.py); without PostgreSQL's binaries
 that row is left out and says so.
 
-Every figure is measured with time.perf_counter_ns. Each fact-base size is measured in a fresh
-child process so its load time is cold and its memory figure is its own. Every table also
+Every figure is measured with time.perf_counter_ns. Each generated size is loaded from its files
+in one fresh child process (the cold load, which fills the compiled knowledge cache) and read back
+from the cache in another, where everything else is measured: each load and memory figure is its own. Every table also
 times the simplest retrievers over the article's sentences (benchmarks/baselines.py: rank-bm25,
 and rapidfuzz WRatio) on the same questions in the same process, so the ratios hold even on a
 noisy machine.
@@ -90,14 +91,17 @@ def retrieved_as_labelled(retriever: Retriever, bot: Any, labelled: list[tuple[s
     return sum(right(question, fact_id) for question, fact_id in labelled) / len(labelled)
 
 
-def measure_fact_base(directory: Path, labelled: list[tuple[str, str | None]], rss_before: float) -> dict[str, Any]:
-    from bot.answers import FactBot
-    from bot.knowledge import load_knowledge
+def measure_fact_base(directory: Path, labelled: list[tuple[str, str | None]], rss_before: float,
+                      cache: Any = None) -> dict[str, Any]:
+    """Load ``directory`` (from ``cache`` when given, a ``KnowledgeCache`` filled before) and time
+    answering, autocomplete and the baselines on the same questions."""
     from bot.settings import Settings
+    from bot.store import load_library
 
     start = time.perf_counter_ns()
-    bot = FactBot(load_knowledge(directory), Settings(_env_file=None))
+    library, _ = load_library(directory, Settings(_env_file=None), {}, cache=cache)
     load_seconds = (time.perf_counter_ns() - start) / 1e9
+    (bot,) = library.articles.values()
     questions = [question for question, _ in labelled]
     rss_after = resident_mb()
     all_questions = [q for fact in bot.knowledge.facts.values() for q in fact.questions]
@@ -119,24 +123,50 @@ def measure_fact_base(directory: Path, labelled: list[tuple[str, str | None]], r
     }
 
 
-def child_measure_size(size: int, question_count: int) -> dict[str, Any]:
-    """Runs in a fresh process: generate, load cold, measure."""
-    from benchmarks.generate import sample_questions, write_knowledge
+def child_load_cold(size: int, folder: Path) -> dict[str, Any]:
+    """Runs in a fresh process: generate, load and validate from the files, then fill the compiled cache."""
+    from benchmarks.generate import write_knowledge
+    from bot.answers import FactBot
+    from bot.knowledge import load_knowledge
+    from bot.knowledge_cache import KnowledgeCache
+    from bot.settings import Settings
 
-    with tempfile.TemporaryDirectory() as folder:
-        facts = write_knowledge(Path(folder) / "knowledge", size)
-        labelled = sample_questions(facts, question_count)
-        import bot.answers  # noqa: F401  (imports are not part of the fact base's cost)
+    write_knowledge(folder / "knowledge", size)
+    settings = Settings(_env_file=None)
+    start = time.perf_counter_ns()
+    bot = FactBot(load_knowledge(folder / "knowledge"), settings)
+    cold_seconds = (time.perf_counter_ns() - start) / 1e9
+    KnowledgeCache(folder / "cache").fact_base(bot.knowledge.meta.id or "knowledge", folder / "knowledge", {}, settings,
+                                               named_by_folder=False, build=lambda: bot)
+    return {"load_cold_s": cold_seconds, "rss_cold_mb": resident_mb()}
 
-        return measure_fact_base(Path(folder) / "knowledge", labelled, resident_mb())
+
+def child_measure_cached(size: int, question_count: int, folder: Path) -> dict[str, Any]:
+    """Runs in a fresh process: read the fact base back from the compiled cache, measure."""
+    from benchmarks.generate import generate_facts, sample_questions
+    from bot.knowledge_cache import KnowledgeCache
+
+    labelled = sample_questions(generate_facts(size), question_count)
+    import bot.store  # noqa: F401  (imports are not part of the fact base's cost)
+
+    return measure_fact_base(folder / "knowledge", labelled, resident_mb(), KnowledgeCache(folder / "cache"))
 
 
-def run_child(size: int, question_count: int) -> dict[str, Any]:
+def run_child(stage: str, size: int, question_count: int, folder: Path) -> dict[str, Any]:
     output = subprocess.run(
-        [sys.executable, "-m", "benchmarks.run", "--child-size", str(size), "--questions", str(question_count)],
+        [sys.executable, "-m", "benchmarks.run", "--child-size", str(size), "--questions", str(question_count),
+         "--child-stage", stage, "--child-folder", str(folder)],
         capture_output=True, text=True, check=True, cwd=ROOT,
     ).stdout
     return json.loads(output)
+
+
+def measure_size(size: int, question_count: int) -> dict[str, Any]:
+    """A generated fact base loaded cold in one process, then read back from the cache in another:
+    each load is cold for its process, and each memory figure is its own."""
+    with tempfile.TemporaryDirectory() as folder:
+        cold = run_child("cold", size, question_count, Path(folder))
+        return {**cold, **run_child("cached", size, question_count, Path(folder))}
 
 
 def measure_article() -> dict[str, Any]:
@@ -148,7 +178,8 @@ def measure_article() -> dict[str, Any]:
 
 
 def measure_start_up(runs: int) -> dict[str, float]:
-    """Fresh `factbot ask` processes: interpreter start, imports, load, validate, first answer."""
+    """Fresh `factbot ask` processes: interpreter start, imports, load (from the compiled cache, as
+    every start after the first), first answer."""
     samples = []
     for _ in range(runs):
         start = time.perf_counter_ns()
@@ -156,8 +187,8 @@ def measure_start_up(runs: int) -> dict[str, float]:
         samples.append((time.perf_counter_ns() - start) / 1e9)
     code = (
         "import time; t=time.perf_counter_ns();"
-        "from bot.knowledge import load_knowledge; from bot.answers import FactBot; from bot.settings import Settings;"
-        "s=Settings(_env_file=None); i=time.perf_counter_ns(); b=FactBot(load_knowledge(s.knowledge_dir), s);"
+        "from bot.store import load_library; from bot.knowledge_cache import knowledge_cache_for; from bot.settings import Settings;"
+        "s=Settings(); i=time.perf_counter_ns(); b=load_library(s.knowledge_dir, s, {}, cache=knowledge_cache_for(s))[0];"
         "l=time.perf_counter_ns(); b.ask('who won silver?'); a=time.perf_counter_ns();"
         "print((i-t)/1e9, (l-i)/1e9, (a-l)/1e9)"
     )
@@ -297,8 +328,10 @@ async def _answers_per_second(server: Any, concurrent_users: int, per_user: int)
 
 def format_row(name: str, result: dict[str, Any]) -> str:
     match, bm25, fuzz, auto = result["match_ms"], result["bm25_ms"], result["fuzz_sentences_ms"], result["autocomplete_ms"]
+    cold = f"{result['load_cold_s']:.2f}" if "load_cold_s" in result else "–"
     return (
-        f"| {name} | {result['facts']:,} | {result['load_s']:.2f} | {result['correct']:.0%} | {match['p50']:.3f} / {match['p99']:.3f} "
+        f"| {name} | {result['facts']:,} | {cold} | {result['load_s']:.2f} | {result['correct']:.0%} "
+        f"| {match['p50']:.3f} / {match['p99']:.3f} "
         f"| {result['bm25_correct']:.0%} | {bm25['p50']:.3f} / {bm25['p99']:.3f} "
         f"| {result['fuzz_sentences_correct']:.0%} | {fuzz['p50']:.3f} / {fuzz['p99']:.3f} "
         f"| {auto['p50']:.2f} / {auto['p99']:.2f} | {result['rss_mb']:.0f} | {result['rss_mb'] * 1024 / result['facts']:.1f} |"
@@ -312,10 +345,18 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small counts, for a smoke test")
     parser.add_argument("--json", type=Path, help="also write all figures to this JSON file")
     parser.add_argument("--child-size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--child-stage", choices=["cold", "cached"], help=argparse.SUPPRESS)
+    parser.add_argument("--child-folder", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
-    if args.child_size is not None:
-        print(json.dumps(child_measure_size(args.child_size, args.questions)))
+    if args.child_stage == "cold":
+        print(json.dumps(child_load_cold(args.child_size, args.child_folder)))
+        return
+    if args.child_stage == "cached":
+        print(json.dumps(child_measure_cached(args.child_size, args.questions, args.child_folder)))
+        return
+    if args.child_size is not None:  # one size on its own
+        print(json.dumps(measure_size(args.child_size, args.questions)))
         return
 
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
@@ -324,7 +365,7 @@ def main() -> None:
         "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
         "start_up": measure_start_up(1 if args.quick else 5),
         "article": measure_article(),
-        "generated": {str(size): run_child(size, question_count) for size in sizes},
+        "generated": {str(size): measure_size(size, question_count) for size in sizes},
         "end_to_end": asyncio.run(measure_end_to_end(20 if args.quick else 200, 5 if args.quick else 50, 2 if args.quick else 20)),
         "database_contention": asyncio.run(measure_database_contention(200 if args.quick else 5000, 10 if args.quick else 100)),
         "shared_store": asyncio.run(measure_shared_store(5 if args.quick else 50, 2 if args.quick else 20)),
@@ -333,11 +374,11 @@ def main() -> None:
     start_up = results["start_up"]
     print(f"Machine: {results['machine']['platform']}, Python {results['machine']['python']}, {results['machine']['cpus']} CPUs\n")
     print(f"Start-up to first answer (fresh `factbot ask` process): {start_up['process_to_first_answer_s']:.2f} s "
-          f"(imports {start_up['imports_s']:.2f} s, load + validate {start_up['load_validate_s']:.3f} s, "
+          f"(imports {start_up['imports_s']:.2f} s, load {start_up['load_validate_s']:.3f} s, "
           f"first answer {start_up['first_answer_s'] * 1000:.1f} ms)\n")
-    print("| fact base | facts | load s | factbot correct | factbot p50 / p99 ms | BM25 correct | BM25 p50 / p99 ms "
-          "| rapidfuzz correct | rapidfuzz p50 / p99 ms | autocomplete p50 / p99 ms | RSS MB | KB per fact |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| fact base | facts | load cold s | load s (from the cache) | factbot correct | factbot p50 / p99 ms | BM25 correct "
+          "| BM25 p50 / p99 ms | rapidfuzz correct | rapidfuzz p50 / p99 ms | autocomplete p50 / p99 ms | RSS MB | KB per fact |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     print(format_row("article (dev set)", results["article"]))
     for size, result in results["generated"].items():
         print(format_row(f"generated {int(size):,}", result))
