@@ -26,7 +26,6 @@ from bot.database import (
     open_database_for,
     sqlite_url,
 )
-from bot.evaluation import EvaluationFileError, evaluate, read_labelled_questions
 from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
 from bot.knowledge_cache import knowledge_cache_for
 from bot.library import (
@@ -43,15 +42,6 @@ from bot.matcher import Outcome
 from bot.models import ARTICLE_ID_PATTERN
 from bot.settings import Settings, describe_settings_error
 from bot.store import KnowledgeStore, load_library
-from bot.teaching import (
-    LearnedFileError,
-    TeachStatus,
-    import_learned,
-    read_learned_file,
-    render_learned,
-    teach,
-    write_atomically,
-)
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 T = TypeVar("T")
@@ -314,7 +304,8 @@ def _article_id(text: str) -> str:
 
 
 def command_new(args: argparse.Namespace) -> int:
-    from bot.drafting import DraftError, write_draft  # only this command needs the text tools
+    # Commands import what only they use, so `factbot ask` (every other start) does not pay for it.
+    from bot.drafting import DraftError, write_draft
 
     articles = Path(args.into) if args.into else _settings().knowledge_dir
     if holds_one_article(articles):
@@ -343,6 +334,8 @@ def command_new(args: argparse.Namespace) -> int:
 
 
 def command_eval(args: argparse.Namespace) -> int:
+    from bot.evaluation import EvaluationFileError, evaluate, read_labelled_questions  # as command_new
+
     _, bot = _one_article(_load_library(_settings()), args.article)
     try:
         items = read_labelled_questions(Path(args.file), bot.knowledge.facts)
@@ -406,6 +399,8 @@ def _article_learning(settings: Settings, database: Database, article: str | Non
 
 
 def command_teach(args: argparse.Namespace) -> int:
+    from bot.teaching import TeachStatus, teach  # as command_new: `factbot ask` starts without it
+
     settings = _settings()
     database = _open_database(settings)
     article, folder, stored_as = _article_learning(settings, database, args.article)
@@ -421,6 +416,8 @@ def command_teach(args: argparse.Namespace) -> int:
 
 
 def command_learned_export(args: argparse.Namespace) -> int:
+    from bot.teaching import render_learned, write_atomically  # as command_new
+
     settings = _settings()
     database = _open_database(settings)
     _, _, stored_as = _article_learning(settings, database, args.article)
@@ -437,6 +434,8 @@ def command_learned_export(args: argparse.Namespace) -> int:
 
 
 def command_learned_import(args: argparse.Namespace) -> int:
+    from bot.teaching import LearnedFileError, import_learned, read_learned_file  # as command_new
+
     settings = _settings()
     try:
         incoming = read_learned_file(Path(args.file))

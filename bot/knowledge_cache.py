@@ -26,7 +26,6 @@ import logging
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -155,6 +154,8 @@ class KnowledgeCache:
             payload = pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL)
             checksum = _hash()
             checksum.update(payload)
+            import tempfile  # here: a start that reads the cache never writes one
+
             self.directory.mkdir(parents=True, exist_ok=True)
             # Written aside and renamed: a reader sees the old file or the new one, never half of one.
             handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=f".{path.name}.")

@@ -20,11 +20,10 @@ from pathlib import Path
 
 from bot.answers import FactBot
 from bot.database import Database, DatabaseError, LearnedPhrasings
-from bot.knowledge import Knowledge, KnowledgeError, Problem
+from bot.knowledge import LEARNED_QUESTIONS_FILE, Knowledge, KnowledgeError, Problem
 from bot.knowledge_cache import KnowledgeCache
 from bot.library import NO_ARTICLE, Library, find_articles, holds_one_article, learned_key, load_article
 from bot.settings import MatchSettings
-from bot.teaching import adopt_learned_file
 
 log = logging.getLogger(__name__)
 
@@ -164,7 +163,10 @@ class KnowledgeStore:
         self.database = database
         self.cache = cache
         self._learned: dict[str, LearnedPhrasings] = {}
-        if holds_one_article(directory):  # a file kept from before the store: one article's, by nature
+        # A file kept from before the store (one article's, by nature); teaching is imported only then.
+        if holds_one_article(directory) and (directory / LEARNED_QUESTIONS_FILE).is_file():
+            from bot.teaching import adopt_learned_file
+
             try:
                 adopt_learned_file(database, directory)
             except DatabaseError as error:
