@@ -32,11 +32,17 @@ MAX_TITLE_WORDS = 16
 KEYWORD_PHRASE_WORDS = 8
 
 _NAME = re.compile(
-    r"\b(?:[A-Z][\w’'.\-]*[\w’'])(?:\s+(?:of|de|la|van|von|der|du|&|and)\s+[A-Z][\w’'.\-]*[\w’']|\s+[A-Z][\w’'.\-]*[\w’']|\s+[A-Z]\.)*"
+    r"\b(?:[A-Z][\w’'.\-]*[\w’'])(?:\s+(?:of|de|la|van|von|der|du|&)\s+[A-Z][\w’'.\-]*[\w’']|\s+[A-Z][\w’'.\-]*[\w’']|\s+[A-Z]\.)*"
 )
 _NUMBER = re.compile(
-    r"(?P<money>[$€£]\s?)?(?P<value>\d[\d,]*(?:\.\d+)?)(?:\s?(?P<scale>%|percent|per cent|billion|million|thousand|bn|m\b))?"
+    r"(?P<money>[$€£]\s?)?(?P<value>\d(?:[\d,]*\d)?(?:\.\d+)?)(?:\s?(?P<scale>%|percent|per cent|billion|million|thousand|bn|m\b))?"
     r"(?P<noun>(?:\s+[A-Za-z][a-z\-']*[a-z]){0,3})"
+)
+# Counts written as words; "one" is left out, being as often a pronoun ("the new one").
+_NUMBER_WORD = re.compile(
+    r"\b(?P<value>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
+    r"dozens?|hundreds|thousands|millions)(?P<noun>(?:\s+[A-Za-z][a-z\-']*[a-z]){1,3})",
+    re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _DATE_WORDS = re.compile(
@@ -44,7 +50,13 @@ _DATE_WORDS = re.compile(
     r"August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|yesterday|today|"
     r"tonight|this morning|last week|next week(?:end)?)\b"
 )
+_WEEKDAY = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_MONTH = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+                    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b")
+# A wire story's opening place: "SEATTLE -- Microsoft said", "PARIS (AP) —".
+_DATELINE = re.compile(r"^[A-Z][A-Z .'\-]*[A-Z](?:,\s+[A-Z][\w.]+)?\s*(?:\([A-Za-z .]+\))?\s*(?:--|—|–)")
 _BYLINE = re.compile(r"^By\s+[A-Z]")
+_POSSESSIVE = re.compile(r"[’']s\b\s*")
 _SOURCED = re.compile(r"\b(?:reports?|reported|according to|told|announced)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w’'\-]*")
 # Words in a name that make it an organisation, place or thing rather than a person.
@@ -70,7 +82,7 @@ class Claim:
     words: tuple[str, ...]  # content words in reading order
     byline: bool = False
     places: tuple[str, ...] = ()  # names after "in", "at", "from": where questions
-    sourced: bool = False  # "KXAN reports", "according to": who-reported questions
+    kinds: frozenset[str] = frozenset()  # the kinds of answer it gives: keys of ANSWER_KINDS
 
 
 @dataclass
@@ -96,16 +108,17 @@ def _names(sentence: str) -> list[str]:
     """Capitalised word runs, without a sentence's first word when that is just a common word."""
     found: dict[str, None] = {}
     for match in _NAME.finditer(sentence):
-        name = match.group().strip(" .")
-        words = name.split()
         at_start = not sentence[: match.start()].strip(" \"“‘'(")
-        if at_start and _is_common_word(words[0]):
-            words = words[1:]
-        while words and words[0].lower() in {"the", "a", "an", "and", "of"}:
-            words = words[1:]
-        if not words:
-            continue
-        found.setdefault(" ".join(words), None)
+        # A possessive joins two names: "Jim Anderton’s Progressive Party" is Jim Anderton and Progressive Party.
+        for part in _POSSESSIVE.split(match.group().strip(" .")):
+            words = part.split()
+            if at_start and words and _is_common_word(words[0]):
+                words = words[1:]
+            at_start = False
+            while words and words[0].lower() in {"the", "a", "an", "and", "of"}:
+                words = words[1:]
+            if words:
+                found.setdefault(" ".join(words), None)
     return list(found)
 
 
@@ -121,8 +134,19 @@ def _is_person(name: str, text: str) -> bool:
     surname = re.escape(words[-1])
     mentioned_alone = len(re.findall(rf"\b{surname}\b", text)) > text.count(name)
     titled = re.search(rf"{_TITLES}\.?\s+{re.escape(name)}", text) is not None
-    speaking = re.search(rf"{re.escape(name)},?\s+(?:said|says|stated|told|wrote)", text) is not None
-    return mentioned_alone or titled or speaking
+    owner = re.search(rf"{re.escape(name)}[’']s\s+[A-Z]", text) is not None  # "Jim Anderton’s Progressive Party"
+    speaking = re.search(rf"{re.escape(name)},?\s+(?:said|says|stated|told|wrote)|according to {re.escape(name)}", text) is not None
+    # "Colleen Healy, general manager of ...": a name followed by a role in lower case.
+    with_role = re.search(rf"{re.escape(name)},\s+(?:an?\s+|the\s+)?[a-z]+(?:\s+[a-z]+)*\s+(?:of|at|for)\b", text) is not None
+    return mentioned_alone or titled or owner or speaking or with_role or _listed_with_others(name, text)
+
+
+def _listed_with_others(name: str, text: str) -> bool:
+    """One of three or more names of two or more words listed together, as authors or team members are."""
+    full_name = r"[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'.\-]*)+"
+    item = rf"(?:{full_name}|{re.escape(name)})"
+    listing = rf"{item}(?:,\s+(?:and\s+)?{item}|\s+and\s+{item}){{2,}}"
+    return any(name in found.group() for found in re.finditer(listing, text))
 
 
 def _counts(sentence: str) -> list[tuple[str, str, str]]:
@@ -135,6 +159,10 @@ def _counts(sentence: str) -> list[tuple[str, str, str]]:
         kind = "money" if match["money"] else "percent" if scale in {"%", "percent", "per cent"} else "count"
         noun_words = [word for word in (match["noun"] or "").split() if word not in _WEAK_NOUNS]
         counts.append((kind, f"{match['money'] or ''}{value}{(' ' + scale) if scale else ''}", " ".join(noun_words)))
+    for match in _NUMBER_WORD.finditer(sentence):
+        noun_words = [word for word in match["noun"].split() if word not in _WEAK_NOUNS]
+        if noun_words:
+            counts.append(("count", match["value"], " ".join(noun_words)))
     return counts
 
 
@@ -158,6 +186,41 @@ def _title(text: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class AnswerKind:
+    """A kind of answer a claim can give, and how a question asking for it is worded: ``words``
+    join the fact's keywords, so a question asking "which city" or "what year" finds the claim
+    that names one (and no penalty for asking it), ``templates`` are phrasings ("{}": its keywords)."""
+
+    words: tuple[str, ...]
+    templates: tuple[str, ...] = ()
+
+
+ANSWER_KINDS: dict[str, AnswerKind] = {
+    "year": AnswerKind(("year", "when"), ("what year {}", "which year {}")),
+    "weekday": AnswerKind(("day", "weekday", "week", "when"), ("what day {}", "which day of the week {}")),
+    "date": AnswerKind(("date", "day", "month", "when"), ("what date {}", "on what date {}")),
+    "place": AnswerKind(("where", "location", "located", "place", "city", "town", "state", "country", "region"),
+                        ("where {}", "what location {}")),
+    "dateline": AnswerKind(("where", "city", "location", "dateline", "filed", "based"),
+                           ("where is the story from", "which city is the story filed from", "where was it reported from")),
+    "source": AnswerKind(("source", "outlet", "reported", "reports", "station", "cite", "cites", "broke", "according"),
+                         ("who reported this", "what is the source", "which news outlet reported it", "who reported {}")),
+    "percent": AnswerKind(("percent", "percentage", "pct", "rate", "much")),
+    "money": AnswerKind(("much", "money", "dollars", "amount", "figure")),
+    "count": AnswerKind(("many", "number", "total", "figure")),
+}
+
+
+def _answer_kinds(sentence: str, counts: list[tuple[str, str, str]], places: list[str]) -> frozenset[str]:
+    kinds = {kind for kind, _, _ in counts}
+    checks = {
+        "year": _YEAR.search(sentence), "weekday": _WEEKDAY.search(sentence), "date": _MONTH.search(sentence),
+        "place": places, "dateline": _DATELINE.match(sentence), "source": _SOURCED.search(sentence),
+    }
+    return frozenset(kinds | {kind for kind, found in checks.items() if found})
+
+
 def read_claims(text: str) -> Draft:
     title = _title(text)
     draft = Draft(title)
@@ -165,16 +228,18 @@ def read_claims(text: str) -> Draft:
         if sentence == title or len(sentence.split()) < MIN_CLAIM_WORDS and not _BYLINE.match(sentence):
             continue
         names = _names(sentence)
+        counts = _counts(sentence)
+        places = [name for name in names if not _DATE_WORDS.fullmatch(name) and re.search(rf"\b(?:in|at|from|near)\s+(?:the\s+)?{re.escape(name)}", sentence)]
         draft.claims.append(Claim(
             quote=sentence,
             names=tuple(names),
-            people=tuple(name for name in names if _is_person(name, text)),
-            counts=tuple(_counts(sentence)),
+            people=tuple(name for name in names if name not in places and _is_person(name, text)),
+            counts=tuple(counts),
             dated=bool(_YEAR.search(sentence) or _DATE_WORDS.search(sentence)),
             words=tuple(_content_words(sentence)),
             byline=bool(_BYLINE.match(sentence)),
-            places=tuple(name for name in names if re.search(rf"\b(?:in|at|from|near)\s+(?:the\s+)?{re.escape(name)}", sentence)),
-            sourced=bool(_SOURCED.search(sentence)),
+            places=tuple(places),
+            kinds=_answer_kinds(sentence, counts, places),
         ))
     return draft
 
@@ -212,9 +277,9 @@ def _phrasings(claim: Claim) -> list[str]:
         if kind:
             questions += [f"which {kind}", f"what {kind} {' '.join(keywords[:2])}"]
     for place in claim.places:
-        questions += [f"where {' '.join(keywords[:4])}", f"where is {place}"]
-    if claim.sourced:
-        questions += ["who reported this", "what is the source", f"who reported {' '.join(keywords[:3])}"]
+        questions.append(f"where is {place}")
+    for kind in sorted(claim.kinds):
+        questions += [template.format(" ".join(keywords[:3])) for template in ANSWER_KINDS[kind].templates]
     for person in claim.people:
         questions += [f"who is {person}", f"what did {person} say", f"what did {person} do"]
     if claim.people:
@@ -329,7 +394,8 @@ def _fact_entries(draft: Draft) -> list[dict[str, object]]:
         if not questions:
             continue
         # Every word of the claim counts in full (the claim is all the fact is about), with its other forms.
-        keywords = sorted({form for word in claim.words for form in _word_forms(word)})
+        keywords = sorted({form for word in claim.words for form in _word_forms(word)}
+                          | {word for kind in claim.kinds for word in ANSWER_KINDS[kind].words})
         facts.append({
             "id": _slug(claim, used_ids),
             "topic": _topic(claim),
