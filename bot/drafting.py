@@ -70,7 +70,7 @@ _NOT_A_PERSON = frozenset({
 _WEAK_NOUNS = frozenset({"of", "the", "a", "an", "and", "or", "to", "in", "on", "at", "for", "from", "by", "with", "per"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Claim:
     """One thing the article says, with what a question about it would mention."""
 
@@ -82,7 +82,7 @@ class Claim:
     words: tuple[str, ...]  # content words in reading order
     byline: bool = False
     places: tuple[str, ...] = ()  # names after "in", "at", "from": where questions
-    kinds: frozenset[str] = frozenset()  # the kinds of answer it gives: keys of ANSWER_KINDS
+    kinds: dict[str, str] = field(default_factory=dict)  # kind of answer it gives (ANSWER_KINDS) -> the words giving it
 
 
 @dataclass
@@ -95,7 +95,7 @@ def _content_words(text: str) -> list[str]:
     seen: dict[str, None] = {}
     for word in _WORD.findall(text):
         folded = fold(word).strip("'’-")
-        if len(folded) > 1 and folded not in STOPWORDS and folded not in _WEAK_NOUNS:
+        if len(folded) > 1 and folded not in STOPWORDS:
             seen.setdefault(folded, None)
     return list(seen)
 
@@ -212,13 +212,36 @@ ANSWER_KINDS: dict[str, AnswerKind] = {
 }
 
 
-def _answer_kinds(sentence: str, counts: list[tuple[str, str, str]], places: list[str]) -> frozenset[str]:
-    kinds = {kind for kind, _, _ in counts}
-    checks = {
+def _answer_kinds(sentence: str, counts: list[tuple[str, str, str]], places: list[str]) -> dict[str, str]:
+    """The kinds of answer the sentence gives, each with the words that give it (to find its clause)."""
+    kinds = {kind: number for kind, number, _ in reversed(counts)}  # the first number of each kind
+    found = {
         "year": _YEAR.search(sentence), "weekday": _WEEKDAY.search(sentence), "date": _MONTH.search(sentence),
-        "place": places, "dateline": _DATELINE.match(sentence), "source": _SOURCED.search(sentence),
+        "dateline": _DATELINE.match(sentence), "source": _SOURCED.search(sentence),
     }
-    return frozenset(kinds | {kind for kind, found in checks.items() if found})
+    kinds.update({kind: match.group() for kind, match in found.items() if match})
+    if places:
+        kinds["place"] = places[0]
+    return kinds
+
+
+# What a clause ends at: punctuation (not a thousands comma) or a dash between words.
+_CLAUSE_BREAK = re.compile(r"[,;:](?!\d)|[()“”\"]|\s[—–-]{1,2}\s")
+# A clause needs this many content words to be asked about on its own; a shorter one joins the one before.
+MIN_CLAUSE_WORDS = 3
+# Words of a clause a drafted question names: enough to say which part of the claim it asks about.
+CONTEXT_WORDS = 3
+
+
+def _clauses(quote: str) -> list[str]:
+    """The claim's clauses: a question usually asks about one part of a long sentence."""
+    clauses: list[str] = []
+    for piece in _CLAUSE_BREAK.split(quote):
+        if clauses and len(_content_words(piece)) < MIN_CLAUSE_WORDS:
+            clauses[-1] += " " + piece
+        elif piece.strip():
+            clauses.append(piece)
+    return clauses
 
 
 def read_claims(text: str) -> Draft:
@@ -278,14 +301,16 @@ def _phrasings(claim: Claim) -> list[str]:
             questions += [f"which {kind}", f"what {kind} {' '.join(keywords[:2])}"]
     for place in claim.places:
         questions.append(f"where is {place}")
-    for kind in sorted(claim.kinds):
-        questions += [template.format(" ".join(keywords[:3])) for template in ANSWER_KINDS[kind].templates]
+    clauses = _clauses(claim.quote)
+    for kind, anchor in sorted(claim.kinds.items()):
+        context = " ".join(_context(anchor, clauses, claim.names))
+        questions += [template.format(context) for template in ANSWER_KINDS[kind].templates]
     for person in claim.people:
         questions += [f"who is {person}", f"what did {person} say", f"what did {person} do"]
     if claim.people:
         questions.append(f"who {' '.join(keywords[:4])}")
     for kind, number, noun in claim.counts:
-        subject = noun or " ".join(keywords[:2])
+        subject = noun or " ".join(_context(number, clauses, claim.names))
         if kind == "money":
             questions += [f"how much {subject}", f"how much money {' '.join(keywords[:3])}"]
         elif kind == "percent":
@@ -296,6 +321,13 @@ def _phrasings(claim: Claim) -> list[str]:
     if claim.dated:
         questions += [f"when {' '.join(keywords[:4])}", f"what date {' '.join(keywords[:3])}"]
     return [question for question in questions if question.strip()]
+
+
+def _context(anchor: str, clauses: list[str], names: tuple[str, ...]) -> list[str]:
+    """The words around ``anchor`` a question about it would use: its clause's, less names and numbers."""
+    clause = next((clause for clause in clauses if anchor in clause), " ".join(clauses))
+    name_words = {fold(word) for name in names for word in name.split()} | set(_content_words(anchor))
+    return [word for word in _content_words(clause) if word not in name_words][:CONTEXT_WORDS]
 
 
 def _topic(claim: Claim) -> str:
@@ -409,6 +441,12 @@ def _fact_entries(draft: Draft) -> list[dict[str, object]]:
     return facts
 
 
+# Words any article's readers use for one another, whatever it is about: "which party" asks what "what party" does.
+DRAFTED_SYNONYMS: dict[str, list[str]] = {
+    "what": ["which"],
+}
+
+
 @dataclass(frozen=True)
 class DraftSummary:
     directory: Path
@@ -446,6 +484,7 @@ def write_draft(article_file: Path, directory: Path, *, source: str | None = Non
     header = "# Drafted by `factbot new`: review each entry, then remove its `drafted: true`.\n"
     _write_yaml(directory / "facts.yaml", {"facts": facts}, header)
     _write_yaml(directory / "out_of_scope.yaml", {"out_of_scope": unknowns}, header)
+    _write_yaml(directory / "synonyms.yaml", {"synonyms": DRAFTED_SYNONYMS}, header)
     return DraftSummary(directory, len(facts), sum(len(fact["questions"]) for fact in facts), len(unknowns))
 
 
