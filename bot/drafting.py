@@ -57,6 +57,7 @@ _MONTH = re.compile(r"\b(?:January|February|March|April|May|June|July|August|Sep
 _DATELINE = re.compile(r"^[A-Z][A-Z .'\-]*[A-Z](?:,\s+[A-Z][\w.]+)?\s*(?:\([A-Za-z .]+\))?\s*(?:--|—|–)")
 _BYLINE = re.compile(r"^By\s+[A-Z]")
 _POSSESSIVE = re.compile(r"[’']s\b\s*")
+_SPEAKING = re.compile(r"\b(?:said|says|stated|told|wrote|according to)\b|[“\"]", re.IGNORECASE)
 _SOURCED = re.compile(r"\b(?:reports?|reported|according to|told|announced)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w’'\-]*")
 # Words in a name that make it an organisation, place or thing rather than a person.
@@ -306,7 +307,9 @@ def _phrasings(claim: Claim) -> list[str]:
         context = " ".join(_context(anchor, clauses, claim.names))
         questions += [template.format(context) for template in ANSWER_KINDS[kind].templates]
     for person in claim.people:
-        questions += [f"who is {person}", f"what did {person} say", f"what did {person} do"]
+        questions += [f"who is {person}", f"what did {person} do"]
+        if _SPEAKING.search(claim.quote):
+            questions.append(f"what did {person} say")
     if claim.people:
         questions.append(f"who {' '.join(keywords[:4])}")
     for kind, number, noun in claim.counts:
@@ -382,6 +385,16 @@ _UNKNOWNS = (
     _Unknown("weather_and_setting", "Weather", "The article doesn't describe the weather.",
              frozenset({"weather", "rain", "raining", "hot", "cold", "sunny", "wind"}),
              (), (), ("what was the weather like", "was it raining", "how hot was it")),
+    _Unknown("leaders", "Who leads them", "The article doesn't say who leads or runs the organisations it names.",
+             frozenset({"leader", "leaders", "lead", "leads", "head", "heads", "chief", "runs", "boss", "ceo", "president",
+                        "chair", "director"}),
+             (), ("who leads {}", "who is the leader of {}", "who runs {}", "who is in charge of {}"), ()),
+    _Unknown("quotes", "Quotes", "The article doesn't quote them.",
+             frozenset({"said", "say", "says", "stated", "told", "according", "quoted", "statement"}),
+             ("what did {} say", "did {} say anything", "any quotes from {}"), (), ()),
+    _Unknown("naming", "Names", "The article doesn't say where the names it uses come from.",
+             frozenset({"named", "name", "called", "honour", "honor"}),
+             (), ("who is {} named after", "why is it called {}"), ()),
     _Unknown("media", "Pictures, video and links", "The article has no video or links to more.",
              frozenset({"video", "watch", "photo", "photos", "picture", "link", "links"}),
              (), (), ("is there a video", "where can i watch it", "link to the full report", "are there photos")),
@@ -390,26 +403,46 @@ _UNKNOWNS = (
 MAX_NAMES_ASKED_ABOUT = 8
 
 
-def _unknowns(draft: Draft) -> list[dict[str, object]]:
-    """Known unknowns for what news articles usually leave out, asked about the article's own names."""
+def _unknowns(draft: Draft, fact_questions: set[str]) -> list[dict[str, object]]:
+    """Known unknowns for what news articles usually leave out, asked about the article's own names.
+    A question about one name is left out when a claim naming it uses the telltale word ("who leads
+    Labour" when it says "Labour leader Helen Clark"); a general one when any claim does."""
     people = list(dict.fromkeys(person for claim in draft.claims for person in claim.people))[:MAX_NAMES_ASKED_ABOUT]
     others = list(dict.fromkeys(
         name for claim in draft.claims for name in claim.names if name not in people and len(name) > 2
     ))[:MAX_NAMES_ASKED_ABOUT]
-    said = {form for claim in draft.claims for word in claim.words for form in _word_forms(word)}
+    said = _words_said(draft.claims)
+    said_about = {name: _words_said([claim for claim in draft.claims if name in claim.names]) for name in people + others}
     entries = []
     for unknown in _UNKNOWNS:
         questions = [
-            *(template.format(person) for template in unknown.about_people for person in people),
-            *(template.format(name) for template in unknown.about_names for name in others),
-            *unknown.general,
+            *(question for name in people for question in _asked_unless_said(unknown, unknown.about_people, name, said_about[name])),
+            *(question for name in others for question in _asked_unless_said(unknown, unknown.about_names, name, said_about[name])),
+            *_asked_unless_said(unknown, unknown.general, None, said),
         ]
-        covered = {word for word in unknown.telltales if _word_forms(word) & said}
-        questions = [question for question in questions if not covered & set(_content_words(question))]
+        questions = [question for question in questions if _question_key(question) not in fact_questions]
         if questions:
             entries.append({"id": unknown.id, "topic": unknown.topic, "reply": unknown.reply,
                             "questions": questions, "drafted": True})
     return entries
+
+
+def _words_said(claims: list[Claim]) -> set[str]:
+    """The claims' words in all their forms; "said" too for a quote or "according to" (stop words both)."""
+    words = {form for claim in claims for word in claim.words for form in _word_forms(word)}
+    return words | ({"said"} if any(_SPEAKING.search(claim.quote) for claim in claims) else set())
+
+
+def _asked_unless_said(unknown: _Unknown, templates: tuple[str, ...], name: str | None, said: set[str]) -> list[str]:
+    """The templates filled in with ``name``, less those asking with a telltale word the claims use."""
+    covered = {word for word in unknown.telltales if _word_forms(word) & said}
+    questions = [template.format(name) for template in templates]
+    return [question for question in questions if not covered & set(_content_words(question))]
+
+
+def _question_key(question: str) -> str:
+    """Two phrasings with the same key are the same question to the knowledge checks."""
+    return " ".join(fold(question).split())
 
 
 def _fact_entries(draft: Draft) -> list[dict[str, object]]:
@@ -419,7 +452,7 @@ def _fact_entries(draft: Draft) -> list[dict[str, object]]:
     for claim in draft.claims:
         questions = []
         for question in _phrasings(claim):
-            key = " ".join(fold(question).split())
+            key = _question_key(question)
             if key not in used_questions:  # a phrasing may belong to one fact only
                 used_questions.add(key)
                 questions.append(question)
@@ -472,7 +505,8 @@ def write_draft(article_file: Path, directory: Path, *, source: str | None = Non
     facts = _fact_entries(draft)
     if not facts:
         raise DraftError(f"{article_file} has no sentences to draft facts from")
-    unknowns = _unknowns(draft)
+    fact_questions = {_question_key(question) for fact in facts for question in fact["questions"]}
+    unknowns = _unknowns(draft, fact_questions)
     meta: dict[str, str] = {"file": "article.txt", "title": draft.title or article_file.stem, "language": "en"}
     if source:
         meta["source"] = source
