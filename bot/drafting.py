@@ -440,6 +440,17 @@ def _asked_unless_said(unknown: _Unknown, templates: tuple[str, ...], name: str 
     return [question for question in questions if not covered & set(_content_words(question))]
 
 
+# Asking for the story in short: the lead (a news story's first claim with names or numbers) answers.
+SUMMARY_QUESTIONS = (
+    "summary", "tldr", "tl;dr", "what is the article about", "what is the main idea of the article", "what happened",
+    "what is the news", "what did they find", "what did they discover", "what is the story", "give me the gist",
+)
+
+
+def _lead(draft: Draft) -> Claim | None:
+    return next((claim for claim in draft.claims if not claim.byline and (claim.names or claim.counts)), None)
+
+
 def _question_key(question: str) -> str:
     """Two phrasings with the same key are the same question to the knowledge checks."""
     return " ".join(fold(question).split())
@@ -449,9 +460,10 @@ def _fact_entries(draft: Draft) -> list[dict[str, object]]:
     used_ids: set[str] = set()
     used_questions: set[str] = set()
     facts = []
+    lead = _lead(draft)
     for claim in draft.claims:
         questions = []
-        for question in _phrasings(claim):
+        for question in [*(SUMMARY_QUESTIONS if claim is lead else ()), *_phrasings(claim)]:
             key = _question_key(question)
             if key not in used_questions:  # a phrasing may belong to one fact only
                 used_questions.add(key)
