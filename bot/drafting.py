@@ -442,8 +442,8 @@ def _asked_unless_said(unknown: _Unknown, templates: tuple[str, ...], name: str 
 
 # Asking for the story in short: the lead (a news story's first claim with names or numbers) answers.
 SUMMARY_QUESTIONS = (
-    "summary", "tldr", "tl;dr", "what is the article about", "what is the main idea of the article", "what happened",
-    "what is the news", "what did they find", "what did they discover", "what is the story", "give me the gist",
+    "what is the article about", "what is the main idea of the article", "what happened", "what is the news",
+    "what did they find", "what did they discover", "what is the story",
 )
 
 
