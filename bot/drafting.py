@@ -150,6 +150,17 @@ def _listed_with_others(name: str, text: str) -> bool:
     return any(name in found.group() for found in re.finditer(listing, text))
 
 
+def _noun_words(text: str) -> list[str]:
+    """What a number counts: the words after it, less the small words between them ("terabytes of data")."""
+    return [word for word in text.split() if fold(word) not in _WEAK_NOUNS and fold(word) not in STOPWORDS]
+
+
+def _people(names: list[str], places: list[str], everyone: list[str]) -> list[str]:
+    """The people a sentence names, by full name even where it gives the surname alone ("… Dahl said")."""
+    return [person for person in everyone
+            if person in names and person not in places or " " in person and person.split()[-1] in names]
+
+
 def _counts(sentence: str) -> list[tuple[str, str, str]]:
     counts = []
     for match in _NUMBER.finditer(sentence):
@@ -158,10 +169,10 @@ def _counts(sentence: str) -> list[tuple[str, str, str]]:
             continue
         scale = (match["scale"] or "").strip()
         kind = "money" if match["money"] else "percent" if scale in {"%", "percent", "per cent"} else "count"
-        noun_words = [word for word in (match["noun"] or "").split() if word not in _WEAK_NOUNS]
+        noun_words = _noun_words(match["noun"] or "")
         counts.append((kind, f"{match['money'] or ''}{value}{(' ' + scale) if scale else ''}", " ".join(noun_words)))
     for match in _NUMBER_WORD.finditer(sentence):
-        noun_words = [word for word in match["noun"].split() if word not in _WEAK_NOUNS]
+        noun_words = _noun_words(match["noun"])
         if noun_words:
             counts.append(("count", match["value"], " ".join(noun_words)))
     return counts
@@ -248,16 +259,17 @@ def _clauses(quote: str) -> list[str]:
 def read_claims(text: str) -> Draft:
     title = _title(text)
     draft = Draft(title)
-    for sentence in _spans(text):
-        if sentence == title or len(sentence.split()) < MIN_CLAIM_WORDS and not _BYLINE.match(sentence):
-            continue
+    sentences = [sentence for sentence in _spans(text)
+                 if sentence != title and (len(sentence.split()) >= MIN_CLAIM_WORDS or _BYLINE.match(sentence))]
+    everyone = list(dict.fromkeys(name for sentence in sentences for name in _names(sentence) if _is_person(name, text)))
+    for sentence in sentences:
         names = _names(sentence)
         counts = _counts(sentence)
         places = [name for name in names if not _DATE_WORDS.fullmatch(name) and re.search(rf"\b(?:in|at|from|near)\s+(?:the\s+)?{re.escape(name)}", sentence)]
         draft.claims.append(Claim(
             quote=sentence,
             names=tuple(names),
-            people=tuple(name for name in names if name not in places and _is_person(name, text)),
+            people=tuple(_people(names, places, everyone)),
             counts=tuple(counts),
             dated=bool(_YEAR.search(sentence) or _DATE_WORDS.search(sentence)),
             words=tuple(_content_words(sentence)),
@@ -412,7 +424,7 @@ def _unknowns(draft: Draft, fact_questions: set[str]) -> list[dict[str, object]]
         name for claim in draft.claims for name in claim.names if name not in people and len(name) > 2
     ))[:MAX_NAMES_ASKED_ABOUT]
     said = _words_said(draft.claims)
-    said_about = {name: _words_said([claim for claim in draft.claims if name in claim.names]) for name in people + others}
+    said_about = {name: _words_said(_naming(draft.claims, name, is_person=name in people)) for name in people + others}
     entries = []
     for unknown in _UNKNOWNS:
         questions = [
@@ -425,6 +437,14 @@ def _unknowns(draft: Draft, fact_questions: set[str]) -> list[dict[str, object]]
             entries.append({"id": unknown.id, "topic": unknown.topic, "reply": unknown.reply,
                             "questions": questions, "drafted": True})
     return entries
+
+
+def _naming(claims: list[Claim], name: str, *, is_person: bool) -> list[Claim]:
+    """The claims about ``name``: for a person, those naming them by surname alone too ("… Dahl said")."""
+    if is_person:
+        surname = re.compile(rf"\b{re.escape(name.split()[-1])}\b")
+        return [claim for claim in claims if surname.search(claim.quote)]
+    return [claim for claim in claims if name in claim.names]
 
 
 def _words_said(claims: list[Claim]) -> set[str]:
