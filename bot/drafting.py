@@ -71,7 +71,7 @@ _NOT_A_PERSON = frozenset({
 _WEAK_NOUNS = frozenset({"of", "the", "a", "an", "and", "or", "to", "in", "on", "at", "for", "from", "by", "with", "per"})
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class Claim:
     """One thing the article says, with what a question about it would mention."""
 
