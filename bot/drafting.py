@@ -512,6 +512,39 @@ DRAFTED_SYNONYMS: dict[str, list[str]] = {
 }
 
 
+def _name_synonyms(draft: Draft) -> dict[str, list[str]]:
+    """Each name of several words read as one word, with its shorter forms as variants: a question
+    naming the Hobby-Eberly Telescope names one thing, not three rare words that outweigh what it asks
+    about it. Shorter forms: a person's surname, a name less its kind ("United Future" for United
+    Future Party), and a word of it no other name has that is no common word ("Eberly")."""
+    people = {person for claim in draft.claims for person in claim.people}
+    names = list(dict.fromkeys(
+        name for claim in draft.claims for name in claim.names if len(name.split()) > 1 and not _DATE_WORDS.search(name)
+    ))
+    variants = {name: _shorter_forms(name, is_person=name in people) for name in names}
+    claimed: dict[str, int] = {}
+    for forms in variants.values():
+        for form in forms:
+            claimed[fold(form)] = claimed.get(fold(form), 0) + 1
+    # A shorter form two names share stands for neither; a name that is another's shorter form is read as that one.
+    unique = {name: [form for form in forms if claimed[fold(form)] == 1] for name, forms in variants.items()}
+    shorter = {fold(form) for forms in unique.values() for form in forms}
+    return {fold(name): forms for name, forms in unique.items() if fold(name) not in shorter}
+
+
+def _shorter_forms(name: str, *, is_person: bool) -> list[str]:
+    words = name.replace("-", " ").split()
+    forms = [" ".join(words)]
+    if is_person:
+        forms.append(words[-1])
+    else:
+        # The common noun ending it says what kind of thing it is: "United Future Party" -> United Future.
+        if len(words) > 2 and fold(words[-1]) in _NOT_A_PERSON:
+            forms.append(" ".join(words[:-1]))
+        forms += [word for word in words if not _is_common_word(word) and len(word) > 2]
+    return [form for form in dict.fromkeys(forms) if fold(form) != fold(name)]
+
+
 @dataclass(frozen=True)
 class DraftSummary:
     directory: Path
@@ -550,7 +583,7 @@ def write_draft(article_file: Path, directory: Path, *, source: str | None = Non
     header = "# Drafted by `factbot new`: review each entry, then remove its `drafted: true`.\n"
     _write_yaml(directory / "facts.yaml", {"facts": facts}, header)
     _write_yaml(directory / "out_of_scope.yaml", {"out_of_scope": unknowns}, header)
-    _write_yaml(directory / "synonyms.yaml", {"synonyms": DRAFTED_SYNONYMS}, header)
+    _write_yaml(directory / "synonyms.yaml", {"synonyms": {**DRAFTED_SYNONYMS, **_name_synonyms(draft)}}, header)
     return DraftSummary(directory, len(facts), sum(len(fact["questions"]) for fact in facts), len(unknowns))
 
 
