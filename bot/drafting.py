@@ -509,6 +509,9 @@ def _fact_entries(draft: Draft) -> list[dict[str, object]]:
 # Words any article's readers use for one another, whatever it is about: "which party" asks what "what party" does.
 DRAFTED_SYNONYMS: dict[str, list[str]] = {
     "what": ["which"],
+    # Abbreviations chat uses for words news articles spell out.
+    "year": ["yr", "yrs"], "percent": ["pct", "per cent"], "government": ["govt", "gov"], "university": ["uni"],
+    "department": ["dept"], "hours": ["hrs", "hr"], "quarter": ["qtr"], "week": ["wk"], "approximately": ["approx"],
 }
 
 
