@@ -170,3 +170,11 @@ def test_known_unknowns_ask_about_each_name_unless_its_claims_say_it(drafted: Pa
     assert "what did Lena Dahl say" not in questions  # she is quoted
     bot = FactBot(load_knowledge(drafted), Settings(_env_file=None))
     assert bot.ask("who is the Harbour Bridge named after").fact is None
+
+
+def test_a_name_of_several_words_is_read_as_one_word_with_its_shorter_forms(drafted: Path) -> None:
+    synonyms = yaml.safe_load((drafted / "synonyms.yaml").read_text(encoding="utf-8"))["synonyms"]
+    assert synonyms["lena dahl"] == ["Dahl"]
+    matcher = FactBot(load_knowledge(drafted), Settings(_env_file=None)).matcher
+    assert matcher.question_tokens("what did Dahl say") == matcher.question_tokens("what did Lena Dahl say")
+    assert matcher.question_tokens("traffic by the end of the yr") == matcher.question_tokens("traffic by the end of the year")
