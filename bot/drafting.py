@@ -308,7 +308,7 @@ def _phrasings(claim: Claim) -> list[str]:
     if claim.byline:
         questions += ["who wrote the article", "who is the author", "author", "who is the reporter"]
     for name in claim.names:
-        questions += [name, f"what about {name}"]
+        questions.append(name)
         kind = _kind_of(name)
         if kind:
             questions += [f"which {kind}", f"what {kind} {' '.join(keywords[:2])}"]
@@ -334,7 +334,7 @@ def _phrasings(claim: Claim) -> list[str]:
             questions += [f"how many {subject}", f"what number {subject}"]
         questions.append(f"{subject} {number}".strip())
     if claim.dated:
-        questions += [f"when {' '.join(keywords[:4])}", f"what date {' '.join(keywords[:3])}"]
+        questions.append(f"when {' '.join(keywords[:4])}")  # "what date" only where it gives one: ANSWER_KINDS
     return [question for question in questions if question.strip()]
 
 
