@@ -4,8 +4,8 @@ One fact per claim the article makes (a sentence, or each clause of one joined b
 quoted verbatim; its phrasings built from the claim's names, numbers, dates and words, and from
 the kinds of answer it gives (a year, a place, a source…); generic known unknowns for what news
 articles usually leave out, filled in with the article's own names; synonyms that read each name of
-several words as one word. Every entry
-is marked ``drafted: true`` until a moderator reviews it; ``factbot check`` counts those left.
+several words as one word. Every entry is marked ``drafted: true`` until a moderator reviews it;
+``factbot check`` counts those left.
 The draft is a starting point that already answers; ``/unanswered`` and ``/teach`` polish it.
 
 Offline and light: sentences by pysbd (rule-based), word forms by lemminflect (its data ships in
