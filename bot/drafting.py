@@ -1,9 +1,11 @@
 """A first fact base for a new article: ``factbot new ARTICLE.txt --id ID``.
 
 One fact per claim the article makes (a sentence, or each clause of one joined by semicolons),
-quoted verbatim; its phrasings built from the claim's names, numbers, dates and words; generic
-known unknowns for what news articles usually leave out, filled in with the article's own names. Every entry
-is marked ``drafted: true`` until a moderator reviews it; ``factbot check`` counts those left.
+quoted verbatim; its phrasings built from the claim's names, numbers, dates and words, and from
+the kinds of answer it gives (a year, a place, a source…); generic known unknowns for what news
+articles usually leave out, filled in with the article's own names; synonyms that read each name of
+several words as one word. Every entry is marked ``drafted: true`` until a moderator reviews it;
+``factbot check`` counts those left.
 The draft is a starting point that already answers; ``/unanswered`` and ``/teach`` polish it.
 
 Offline and light: sentences by pysbd (rule-based), word forms by lemminflect (its data ships in
@@ -32,11 +34,17 @@ MAX_TITLE_WORDS = 16
 KEYWORD_PHRASE_WORDS = 8
 
 _NAME = re.compile(
-    r"\b(?:[A-Z][\w’'.\-]*[\w’'])(?:\s+(?:of|de|la|van|von|der|du|&|and)\s+[A-Z][\w’'.\-]*[\w’']|\s+[A-Z][\w’'.\-]*[\w’']|\s+[A-Z]\.)*"
+    r"\b(?:[A-Z][\w’'.\-]*[\w’'])(?:\s+(?:of|de|la|van|von|der|du|&)\s+[A-Z][\w’'.\-]*[\w’']|\s+[A-Z][\w’'.\-]*[\w’']|\s+[A-Z]\.)*"
 )
 _NUMBER = re.compile(
-    r"(?P<money>[$€£]\s?)?(?P<value>\d[\d,]*(?:\.\d+)?)(?:\s?(?P<scale>%|percent|per cent|billion|million|thousand|bn|m\b))?"
+    r"(?P<money>[$€£]\s?)?(?P<value>\d(?:[\d,]*\d)?(?:\.\d+)?)(?:\s?(?P<scale>%|percent|per cent|billion|million|thousand|bn|m\b))?"
     r"(?P<noun>(?:\s+[A-Za-z][a-z\-']*[a-z]){0,3})"
+)
+# Counts written as words; "one" is left out, being as often a pronoun ("the new one").
+_NUMBER_WORD = re.compile(
+    r"\b(?P<value>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
+    r"dozens?|hundreds|thousands|millions)(?P<noun>(?:\s+[A-Za-z][a-z\-']*[a-z]){1,3})",
+    re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _DATE_WORDS = re.compile(
@@ -44,7 +52,14 @@ _DATE_WORDS = re.compile(
     r"August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|yesterday|today|"
     r"tonight|this morning|last week|next week(?:end)?)\b"
 )
+_WEEKDAY = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_MONTH = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+                    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b")
+# A wire story's opening place: "SEATTLE -- Microsoft said", "PARIS (AP) —".
+_DATELINE = re.compile(r"^[A-Z][A-Z .'\-]*[A-Z](?:,\s+[A-Z][\w.]+)?\s*(?:\([A-Za-z .]+\))?\s*(?:--|—|–)")
 _BYLINE = re.compile(r"^By\s+[A-Z]")
+_POSSESSIVE = re.compile(r"[’']s\b\s*")
+_SPEAKING = re.compile(r"\b(?:said|says|stated|told|wrote|according to)\b|[“\"]", re.IGNORECASE)
 _SOURCED = re.compile(r"\b(?:reports?|reported|according to|told|announced)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w’'\-]*")
 # Words in a name that make it an organisation, place or thing rather than a person.
@@ -70,7 +85,7 @@ class Claim:
     words: tuple[str, ...]  # content words in reading order
     byline: bool = False
     places: tuple[str, ...] = ()  # names after "in", "at", "from": where questions
-    sourced: bool = False  # "KXAN reports", "according to": who-reported questions
+    kinds: dict[str, str] = field(default_factory=dict)  # kind of answer it gives (ANSWER_KINDS) -> the words giving it
 
 
 @dataclass
@@ -83,7 +98,7 @@ def _content_words(text: str) -> list[str]:
     seen: dict[str, None] = {}
     for word in _WORD.findall(text):
         folded = fold(word).strip("'’-")
-        if len(folded) > 1 and folded not in STOPWORDS and folded not in _WEAK_NOUNS:
+        if len(folded) > 1 and folded not in STOPWORDS:
             seen.setdefault(folded, None)
     return list(seen)
 
@@ -96,16 +111,17 @@ def _names(sentence: str) -> list[str]:
     """Capitalised word runs, without a sentence's first word when that is just a common word."""
     found: dict[str, None] = {}
     for match in _NAME.finditer(sentence):
-        name = match.group().strip(" .")
-        words = name.split()
         at_start = not sentence[: match.start()].strip(" \"“‘'(")
-        if at_start and _is_common_word(words[0]):
-            words = words[1:]
-        while words and words[0].lower() in {"the", "a", "an", "and", "of"}:
-            words = words[1:]
-        if not words:
-            continue
-        found.setdefault(" ".join(words), None)
+        # A possessive joins two names: "Jim Anderton’s Progressive Party" is Jim Anderton and Progressive Party.
+        for part in _POSSESSIVE.split(match.group().strip(" .")):
+            words = part.split()
+            if at_start and words and _is_common_word(words[0]):
+                words = words[1:]
+            at_start = False
+            while words and words[0].lower() in {"the", "a", "an", "and", "of"}:
+                words = words[1:]
+            if words:
+                found.setdefault(" ".join(words), None)
     return list(found)
 
 
@@ -121,8 +137,30 @@ def _is_person(name: str, text: str) -> bool:
     surname = re.escape(words[-1])
     mentioned_alone = len(re.findall(rf"\b{surname}\b", text)) > text.count(name)
     titled = re.search(rf"{_TITLES}\.?\s+{re.escape(name)}", text) is not None
-    speaking = re.search(rf"{re.escape(name)},?\s+(?:said|says|stated|told|wrote)", text) is not None
-    return mentioned_alone or titled or speaking
+    owner = re.search(rf"{re.escape(name)}[’']s\s+[A-Z]", text) is not None  # "Jim Anderton’s Progressive Party"
+    speaking = re.search(rf"{re.escape(name)},?\s+(?:said|says|stated|told|wrote)|according to {re.escape(name)}", text) is not None
+    # "Colleen Healy, general manager of ...": a name followed by a role in lower case.
+    with_role = re.search(rf"{re.escape(name)},\s+(?:an?\s+|the\s+)?[a-z]+(?:\s+[a-z]+)*\s+(?:of|at|for)\b", text) is not None
+    return mentioned_alone or titled or owner or speaking or with_role or _listed_with_others(name, text)
+
+
+def _listed_with_others(name: str, text: str) -> bool:
+    """One of three or more names of two or more words listed together, as authors or team members are."""
+    full_name = r"[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'.\-]*)+"
+    item = rf"(?:{full_name}|{re.escape(name)})"
+    listing = rf"{item}(?:,\s+(?:and\s+)?{item}|\s+and\s+{item}){{2,}}"
+    return any(name in found.group() for found in re.finditer(listing, text))
+
+
+def _noun_words(text: str) -> list[str]:
+    """What a number counts: the words after it, less the small words between them ("terabytes of data")."""
+    return [word for word in text.split() if fold(word) not in _WEAK_NOUNS and fold(word) not in STOPWORDS]
+
+
+def _people(names: list[str], places: list[str], everyone: list[str]) -> list[str]:
+    """The people a sentence names, by full name even where it gives the surname alone ("… Dahl said")."""
+    return [person for person in everyone
+            if person in names and person not in places or " " in person and person.split()[-1] in names]
 
 
 def _counts(sentence: str) -> list[tuple[str, str, str]]:
@@ -133,8 +171,12 @@ def _counts(sentence: str) -> list[tuple[str, str, str]]:
             continue
         scale = (match["scale"] or "").strip()
         kind = "money" if match["money"] else "percent" if scale in {"%", "percent", "per cent"} else "count"
-        noun_words = [word for word in (match["noun"] or "").split() if word not in _WEAK_NOUNS]
+        noun_words = _noun_words(match["noun"] or "")
         counts.append((kind, f"{match['money'] or ''}{value}{(' ' + scale) if scale else ''}", " ".join(noun_words)))
+    for match in _NUMBER_WORD.finditer(sentence):
+        noun_words = _noun_words(match["noun"])
+        if noun_words:
+            counts.append(("count", match["value"], " ".join(noun_words)))
     return counts
 
 
@@ -158,23 +200,84 @@ def _title(text: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class AnswerKind:
+    """A kind of answer a claim can give, and how a question asking for it is worded: ``words``
+    join the fact's keywords, so a question asking "which city" or "what year" finds the claim
+    that names one (and no penalty for asking it), ``templates`` are phrasings ("{}": its keywords)."""
+
+    words: tuple[str, ...]
+    templates: tuple[str, ...] = ()
+
+
+ANSWER_KINDS: dict[str, AnswerKind] = {
+    "year": AnswerKind(("year", "when"), ("what year {}", "which year {}")),
+    "weekday": AnswerKind(("day", "weekday", "week", "when"), ("what day {}", "which day of the week {}")),
+    "date": AnswerKind(("date", "day", "month", "when"), ("what date {}", "on what date {}")),
+    "place": AnswerKind(("where", "location", "located", "place", "city", "town", "state", "country", "region"),
+                        ("where {}", "what location {}")),
+    "dateline": AnswerKind(("where", "city", "location", "dateline", "filed", "based"),
+                           ("where is the story from", "which city is the story filed from", "where was it reported from")),
+    "source": AnswerKind(("source", "outlet", "reported", "reports", "station", "cite", "cites", "broke", "according"),
+                         ("who reported this", "what is the source", "which news outlet reported it", "who reported {}")),
+    "percent": AnswerKind(("percent", "percentage", "pct", "rate", "much")),
+    "money": AnswerKind(("much", "money", "dollars", "amount", "figure")),
+    "count": AnswerKind(("many", "number", "total", "figure")),
+}
+
+
+def _answer_kinds(sentence: str, counts: list[tuple[str, str, str]], places: list[str]) -> dict[str, str]:
+    """The kinds of answer the sentence gives, each with the words that give it (to find its clause)."""
+    kinds = {kind: number for kind, number, _ in reversed(counts)}  # the first number of each kind
+    found = {
+        "year": _YEAR.search(sentence), "weekday": _WEEKDAY.search(sentence), "date": _MONTH.search(sentence),
+        "dateline": _DATELINE.match(sentence), "source": _SOURCED.search(sentence),
+    }
+    kinds.update({kind: match.group() for kind, match in found.items() if match})
+    if places:
+        kinds["place"] = places[0]
+    return kinds
+
+
+# What a clause ends at: punctuation (not a thousands comma) or a dash between words.
+_CLAUSE_BREAK = re.compile(r"[,;:](?!\d)|[()“”\"]|\s[—–-]{1,2}\s")
+# A clause needs this many content words to be asked about on its own; a shorter one joins the one before.
+MIN_CLAUSE_WORDS = 3
+# Words of a clause a drafted question names: enough to say which part of the claim it asks about.
+CONTEXT_WORDS = 3
+
+
+def _clauses(quote: str) -> list[str]:
+    """The claim's clauses: a question usually asks about one part of a long sentence."""
+    clauses: list[str] = []
+    for piece in _CLAUSE_BREAK.split(quote):
+        if clauses and len(_content_words(piece)) < MIN_CLAUSE_WORDS:
+            clauses[-1] += " " + piece
+        elif piece.strip():
+            clauses.append(piece)
+    return clauses
+
+
 def read_claims(text: str) -> Draft:
     title = _title(text)
     draft = Draft(title)
-    for sentence in _spans(text):
-        if sentence == title or len(sentence.split()) < MIN_CLAIM_WORDS and not _BYLINE.match(sentence):
-            continue
+    sentences = [sentence for sentence in _spans(text)
+                 if sentence != title and (len(sentence.split()) >= MIN_CLAIM_WORDS or _BYLINE.match(sentence))]
+    everyone = list(dict.fromkeys(name for sentence in sentences for name in _names(sentence) if _is_person(name, text)))
+    for sentence in sentences:
         names = _names(sentence)
+        counts = _counts(sentence)
+        places = [name for name in names if not _DATE_WORDS.fullmatch(name) and re.search(rf"\b(?:in|at|from|near)\s+(?:the\s+)?{re.escape(name)}", sentence)]
         draft.claims.append(Claim(
             quote=sentence,
             names=tuple(names),
-            people=tuple(name for name in names if _is_person(name, text)),
-            counts=tuple(_counts(sentence)),
+            people=tuple(_people(names, places, everyone)),
+            counts=tuple(counts),
             dated=bool(_YEAR.search(sentence) or _DATE_WORDS.search(sentence)),
             words=tuple(_content_words(sentence)),
             byline=bool(_BYLINE.match(sentence)),
-            places=tuple(name for name in names if re.search(rf"\b(?:in|at|from|near)\s+(?:the\s+)?{re.escape(name)}", sentence)),
-            sourced=bool(_SOURCED.search(sentence)),
+            places=tuple(places),
+            kinds=_answer_kinds(sentence, counts, places),
         ))
     return draft
 
@@ -207,20 +310,24 @@ def _phrasings(claim: Claim) -> list[str]:
     if claim.byline:
         questions += ["who wrote the article", "who is the author", "author", "who is the reporter"]
     for name in claim.names:
-        questions += [name, f"what about {name}"]
+        questions.append(name)
         kind = _kind_of(name)
         if kind:
             questions += [f"which {kind}", f"what {kind} {' '.join(keywords[:2])}"]
     for place in claim.places:
-        questions += [f"where {' '.join(keywords[:4])}", f"where is {place}"]
-    if claim.sourced:
-        questions += ["who reported this", "what is the source", f"who reported {' '.join(keywords[:3])}"]
+        questions.append(f"where is {place}")
+    clauses = _clauses(claim.quote)
+    for kind, anchor in sorted(claim.kinds.items()):
+        context = " ".join(_context(anchor, clauses, claim.names))
+        questions += [template.format(context) for template in ANSWER_KINDS[kind].templates]
     for person in claim.people:
-        questions += [f"who is {person}", f"what did {person} say", f"what did {person} do"]
+        questions += [f"who is {person}", f"what did {person} do"]
+        if _SPEAKING.search(claim.quote):
+            questions.append(f"what did {person} say")
     if claim.people:
         questions.append(f"who {' '.join(keywords[:4])}")
     for kind, number, noun in claim.counts:
-        subject = noun or " ".join(keywords[:2])
+        subject = noun or " ".join(_context(number, clauses, claim.names))
         if kind == "money":
             questions += [f"how much {subject}", f"how much money {' '.join(keywords[:3])}"]
         elif kind == "percent":
@@ -229,8 +336,15 @@ def _phrasings(claim: Claim) -> list[str]:
             questions += [f"how many {subject}", f"what number {subject}"]
         questions.append(f"{subject} {number}".strip())
     if claim.dated:
-        questions += [f"when {' '.join(keywords[:4])}", f"what date {' '.join(keywords[:3])}"]
+        questions.append(f"when {' '.join(keywords[:4])}")  # "what date" only where it gives one: ANSWER_KINDS
     return [question for question in questions if question.strip()]
+
+
+def _context(anchor: str, clauses: list[str], names: tuple[str, ...]) -> list[str]:
+    """The words around ``anchor`` a question about it would use: its clause's, less names and numbers."""
+    clause = next((clause for clause in clauses if anchor in clause), " ".join(clauses))
+    name_words = {fold(word) for name in names for word in name.split()} | set(_content_words(anchor))
+    return [word for word in _content_words(clause) if word not in name_words][:CONTEXT_WORDS]
 
 
 def _topic(claim: Claim) -> str:
@@ -263,6 +377,8 @@ class _Unknown:
     general: tuple[str, ...] = ()
 
 
+# The general questions avoid verbs a claim's own events are asked with ("when did the talks start",
+# "how did the count end"): such a word would count toward the known unknown in every question using it.
 _UNKNOWNS = (
     _Unknown("ages", "Ages", "The article doesn't give anyone's age.", frozenset({"age", "aged", "born", "birthday"}),
              ("how old is {}", "what is {}'s age"), (), ("how old is he", "what age is she", "when was he born")),
@@ -274,17 +390,27 @@ _UNKNOWNS = (
              ("what is {}'s salary", "how much does {} earn"), (), ("how much does he earn", "what is her net worth")),
     _Unknown("history", "History and founding", "The article doesn't go into the history of the organisations and places it names.",
              frozenset({"founded", "history", "established", "started", "built"}),
-             (), ("when was {} founded", "who founded {}"), ("how long has it existed", "who started it")),
+             (), ("when was {} founded", "who founded {}"), ("how long has it existed",)),
     _Unknown("opinions", "Opinions and reactions", "The article doesn't report reactions beyond what it quotes.",
              frozenset({"critic", "critics", "expert", "experts", "react", "reaction", "fans", "angry", "public"}),
              ("what do critics say about {}",), (),
              ("what do critics say", "what did experts think", "how did the public react", "what do fans think about it")),
     _Unknown("what_next", "What happens later", "The article doesn't say what happened after it was written.",
              frozenset({"update", "latest", "afterwards", "later"}),
-             ("what is {} doing now",), (), ("what happened after", "is there an update", "how did it end up", "what is the latest news")),
+             ("what is {} doing now",), (), ("what happened after", "is there an update", "what is the latest news")),
     _Unknown("weather_and_setting", "Weather", "The article doesn't describe the weather.",
              frozenset({"weather", "rain", "raining", "hot", "cold", "sunny", "wind"}),
              (), (), ("what was the weather like", "was it raining", "how hot was it")),
+    _Unknown("leaders", "Who leads them", "The article doesn't say who leads or runs the organisations it names.",
+             frozenset({"leader", "leaders", "lead", "leads", "head", "heads", "chief", "runs", "boss", "ceo", "president",
+                        "chair", "director"}),
+             (), ("who leads {}", "who is the leader of {}", "who runs {}", "who is in charge of {}"), ()),
+    _Unknown("quotes", "Quotes", "The article doesn't quote them.",
+             frozenset({"said", "say", "says", "stated", "told", "according", "quoted", "statement"}),
+             ("what did {} say", "did {} say anything", "any quotes from {}"), (), ()),
+    _Unknown("naming", "Names", "The article doesn't say where the names it uses come from.",
+             frozenset({"named", "name", "called", "honour", "honor"}),
+             (), ("who is {} named after", "why is it called {}"), ()),
     _Unknown("media", "Pictures, video and links", "The article has no video or links to more.",
              frozenset({"video", "watch", "photo", "photos", "picture", "link", "links"}),
              (), (), ("is there a video", "where can i watch it", "link to the full report", "are there photos")),
@@ -293,43 +419,84 @@ _UNKNOWNS = (
 MAX_NAMES_ASKED_ABOUT = 8
 
 
-def _unknowns(draft: Draft) -> list[dict[str, object]]:
-    """Known unknowns for what news articles usually leave out, asked about the article's own names."""
+def _unknowns(draft: Draft, fact_questions: set[str]) -> list[dict[str, object]]:
+    """Known unknowns for what news articles usually leave out, asked about the article's own names.
+    A question about one name is left out when a claim naming it uses the telltale word ("who leads
+    Labour" when it says "Labour leader Helen Clark"); a general one when any claim does."""
     people = list(dict.fromkeys(person for claim in draft.claims for person in claim.people))[:MAX_NAMES_ASKED_ABOUT]
     others = list(dict.fromkeys(
         name for claim in draft.claims for name in claim.names if name not in people and len(name) > 2
     ))[:MAX_NAMES_ASKED_ABOUT]
-    said = {form for claim in draft.claims for word in claim.words for form in _word_forms(word)}
+    said = _words_said(draft.claims)
+    said_about = {name: _words_said(_naming(draft.claims, name, is_person=name in people)) for name in people + others}
     entries = []
     for unknown in _UNKNOWNS:
         questions = [
-            *(template.format(person) for template in unknown.about_people for person in people),
-            *(template.format(name) for template in unknown.about_names for name in others),
-            *unknown.general,
+            *(question for name in people for question in _asked_unless_said(unknown, unknown.about_people, name, said_about[name])),
+            *(question for name in others for question in _asked_unless_said(unknown, unknown.about_names, name, said_about[name])),
+            *_asked_unless_said(unknown, unknown.general, None, said),
         ]
-        covered = {word for word in unknown.telltales if _word_forms(word) & said}
-        questions = [question for question in questions if not covered & set(_content_words(question))]
+        questions = [question for question in questions if _question_key(question) not in fact_questions]
         if questions:
             entries.append({"id": unknown.id, "topic": unknown.topic, "reply": unknown.reply,
                             "questions": questions, "drafted": True})
     return entries
 
 
+def _naming(claims: list[Claim], name: str, *, is_person: bool) -> list[Claim]:
+    """The claims about ``name``: for a person, those naming them by surname alone too ("… Dahl said")."""
+    if is_person:
+        surname = re.compile(rf"\b{re.escape(name.split()[-1])}\b")
+        return [claim for claim in claims if surname.search(claim.quote)]
+    return [claim for claim in claims if name in claim.names]
+
+
+def _words_said(claims: list[Claim]) -> set[str]:
+    """The claims' words in all their forms; "said" too for a quote or "according to" (stop words both)."""
+    words = {form for claim in claims for word in claim.words for form in _word_forms(word)}
+    return words | ({"said"} if any(_SPEAKING.search(claim.quote) for claim in claims) else set())
+
+
+def _asked_unless_said(unknown: _Unknown, templates: tuple[str, ...], name: str | None, said: set[str]) -> list[str]:
+    """The templates filled in with ``name``, less those asking with a telltale word the claims use."""
+    covered = {word for word in unknown.telltales if _word_forms(word) & said}
+    questions = [template.format(name) for template in templates]
+    return [question for question in questions if not covered & set(_content_words(question))]
+
+
+# Asking for the story in short: the lead (a news story's first claim with names or numbers) answers.
+SUMMARY_QUESTIONS = (
+    "what is the article about", "what is the main idea of the article", "what happened", "what is the news",
+    "what did they find", "what did they discover", "what is the story",
+)
+
+
+def _lead(draft: Draft) -> Claim | None:
+    return next((claim for claim in draft.claims if not claim.byline and (claim.names or claim.counts)), None)
+
+
+def _question_key(question: str) -> str:
+    """Two phrasings with the same key are the same question to the knowledge checks."""
+    return " ".join(fold(question).split())
+
+
 def _fact_entries(draft: Draft) -> list[dict[str, object]]:
     used_ids: set[str] = set()
     used_questions: set[str] = set()
     facts = []
+    lead = _lead(draft)
     for claim in draft.claims:
         questions = []
-        for question in _phrasings(claim):
-            key = " ".join(fold(question).split())
+        for question in [*(SUMMARY_QUESTIONS if claim is lead else ()), *_phrasings(claim)]:
+            key = _question_key(question)
             if key not in used_questions:  # a phrasing may belong to one fact only
                 used_questions.add(key)
                 questions.append(question)
         if not questions:
             continue
         # Every word of the claim counts in full (the claim is all the fact is about), with its other forms.
-        keywords = sorted({form for word in claim.words for form in _word_forms(word)})
+        keywords = sorted({form for word in claim.words for form in _word_forms(word)}
+                          | {word for kind in claim.kinds for word in ANSWER_KINDS[kind].words})
         facts.append({
             "id": _slug(claim, used_ids),
             "topic": _topic(claim),
@@ -341,6 +508,48 @@ def _fact_entries(draft: Draft) -> list[dict[str, object]]:
             "drafted": True,
         })
     return facts
+
+
+# Words any article's readers use for one another, whatever it is about: "which party" asks what "what party" does.
+DRAFTED_SYNONYMS: dict[str, list[str]] = {
+    "what": ["which"],
+    # Abbreviations chat uses for words news articles spell out.
+    "year": ["yr", "yrs"], "percent": ["pct", "per cent"], "government": ["govt", "gov"], "university": ["uni"],
+    "department": ["dept"], "hours": ["hrs", "hr"], "quarter": ["qtr"], "week": ["wk"], "approximately": ["approx"],
+}
+
+
+def _name_synonyms(draft: Draft) -> dict[str, list[str]]:
+    """Each name of several words read as one word, with its shorter forms as variants: a question
+    naming the Hobby-Eberly Telescope names one thing, not three rare words that outweigh what it asks
+    about it. Shorter forms: a person's surname, a name less its kind ("United Future" for United
+    Future Party), and a word of it no other name has that is no common word ("Eberly")."""
+    people = {person for claim in draft.claims for person in claim.people}
+    names = list(dict.fromkeys(
+        name for claim in draft.claims for name in claim.names if len(name.split()) > 1 and not _DATE_WORDS.search(name)
+    ))
+    variants = {name: _shorter_forms(name, is_person=name in people) for name in names}
+    claimed: dict[str, int] = {}
+    for forms in variants.values():
+        for form in forms:
+            claimed[fold(form)] = claimed.get(fold(form), 0) + 1
+    # A shorter form two names share stands for neither; a name that is another's shorter form is read as that one.
+    unique = {name: [form for form in forms if claimed[fold(form)] == 1] for name, forms in variants.items()}
+    shorter = {fold(form) for forms in unique.values() for form in forms}
+    return {fold(name): forms for name, forms in unique.items() if fold(name) not in shorter}
+
+
+def _shorter_forms(name: str, *, is_person: bool) -> list[str]:
+    words = name.replace("-", " ").split()
+    forms = [" ".join(words)]
+    if is_person:
+        forms.append(words[-1])
+    else:
+        # The common noun ending it says what kind of thing it is: "United Future Party" -> United Future.
+        if len(words) > 2 and fold(words[-1]) in _NOT_A_PERSON:
+            forms.append(" ".join(words[:-1]))
+        forms += [word for word in words if not _is_common_word(word) and len(word) > 2]
+    return [form for form in dict.fromkeys(forms) if fold(form) != fold(name)]
 
 
 @dataclass(frozen=True)
@@ -368,7 +577,8 @@ def write_draft(article_file: Path, directory: Path, *, source: str | None = Non
     facts = _fact_entries(draft)
     if not facts:
         raise DraftError(f"{article_file} has no sentences to draft facts from")
-    unknowns = _unknowns(draft)
+    fact_questions = {_question_key(question) for fact in facts for question in fact["questions"]}
+    unknowns = _unknowns(draft, fact_questions)
     meta: dict[str, str] = {"file": "article.txt", "title": draft.title or article_file.stem, "language": "en"}
     if source:
         meta["source"] = source
@@ -380,6 +590,7 @@ def write_draft(article_file: Path, directory: Path, *, source: str | None = Non
     header = "# Drafted by `factbot new`: review each entry, then remove its `drafted: true`.\n"
     _write_yaml(directory / "facts.yaml", {"facts": facts}, header)
     _write_yaml(directory / "out_of_scope.yaml", {"out_of_scope": unknowns}, header)
+    _write_yaml(directory / "synonyms.yaml", {"synonyms": {**DRAFTED_SYNONYMS, **_name_synonyms(draft)}}, header)
     return DraftSummary(directory, len(facts), sum(len(fact["questions"]) for fact in facts), len(unknowns))
 
 

@@ -130,3 +130,51 @@ def test_new_refuses_to_draft_inside_a_folder_that_is_itself_one_article(tmp_pat
     )
     assert into.returncode == 0, into.stderr
     assert (tmp_path / "articles" / "second" / "facts.yaml").is_file()
+
+
+def test_the_kinds_of_answer_a_claim_gives_are_read_from_it() -> None:
+    claim = read_claims("PORTVILLE -- The council said on Tuesday that it will spend $5 million, the Daily Star reported.").claims[0]
+    assert {"dateline", "weekday", "money", "source"} <= set(claim.kinds)
+    assert "year" not in claim.kinds
+
+
+def test_people_are_found_in_lists_by_role_and_as_owners() -> None:
+    text = ("The study's authors were Ann Lee, Bo Chen and Cara Diaz. Sales rose, according to Dan Moss, head of sales "
+            "at the firm. Talks began with Rita Hale’s Green Party.")
+    people = {person for claim in read_claims(text).claims for person in claim.people}
+    assert {"Ann Lee", "Bo Chen", "Cara Diaz", "Dan Moss", "Rita Hale"} <= people
+    assert "Green Party" not in people
+
+
+def test_a_count_written_as_a_word_is_asked_about() -> None:
+    claim = read_claims("The club signed three new players this week.").claims[0]
+    assert ("count", "three", "new players") in claim.counts
+
+
+def test_answer_kinds_words_and_the_lead_find_their_claim(drafted: Path) -> None:
+    bot = FactBot(load_knowledge(drafted), Settings(_env_file=None))
+    cases = {
+        "which day of the week did the bridge reopen": "Monday",
+        "what is the article about": "reopened",
+        "what did Lena Dahl say": "two halves",  # quoted by surname alone: a fact, not a known unknown
+    }
+    for question, expected in cases.items():
+        reply = bot.ask(question)
+        assert reply.fact is not None, question
+        assert expected in reply.text, (question, reply.text)
+
+
+def test_known_unknowns_ask_about_each_name_unless_its_claims_say_it(drafted: Path) -> None:
+    questions = {q for entry in load_knowledge(drafted).out_of_scope.values() for q in entry.questions}
+    assert "who is Harbour Bridge named after" in questions
+    assert "what did Lena Dahl say" not in questions  # she is quoted
+    bot = FactBot(load_knowledge(drafted), Settings(_env_file=None))
+    assert bot.ask("who is the Harbour Bridge named after").fact is None
+
+
+def test_a_name_of_several_words_is_read_as_one_word_with_its_shorter_forms(drafted: Path) -> None:
+    synonyms = yaml.safe_load((drafted / "synonyms.yaml").read_text(encoding="utf-8"))["synonyms"]
+    assert synonyms["lena dahl"] == ["Dahl"]
+    matcher = FactBot(load_knowledge(drafted), Settings(_env_file=None)).matcher
+    assert matcher.question_tokens("what did Dahl say") == matcher.question_tokens("what did Lena Dahl say")
+    assert matcher.question_tokens("traffic by the end of the yr") == matcher.question_tokens("traffic by the end of the year")
