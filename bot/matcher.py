@@ -63,6 +63,9 @@ SIMILARITY_CANDIDATES = 40
 # How many intents a question is scored against at most (all of them in a fact base this small or smaller).
 CANDIDATE_BUDGET = 1500
 PREFIX_EXPANSIONS = 30
+# A word's intents are made a set to meet the candidates found so far while they are at most this
+# many times as many (a set is built in C several times faster than Python walks the candidates).
+SET_WALK_RATIO = 5
 # A question naming a person (or a number) the intent is not about is about someone else...
 OTHER_ENTITY_PENALTY = 0.7
 # ...and one asking "when" (or for a time, an age, a number) of an intent nobody asks that of
@@ -382,11 +385,15 @@ class Matcher:
             weight = self._unknown_number_weight if token[0].isdigit() else self._unknown_word_weight
         return min(weight, QUESTION_WORD_WEIGHT_CAP) if token in ANSWER_KIND_WORDS else weight
 
-    def _covered_weight(self, weights: dict[str, float], *, first_word_cap: int | None = None) -> dict[str, float]:
+    def _covered_weight(self, weights: dict[str, float], *, first_word_cap: int | None = None,
+                        deferred: list[str] | None = None) -> dict[str, float]:
         """The weight of the question each intent covers, for intents sharing a word with it.
         Rarest words first; a common word adds little to any score, so it brings in new
         candidates only while they stay within budget and otherwise adds to those found so far
-        (the rarest word brings in all of its intents on its own, or the first ``first_word_cap``)."""
+        (the rarest word brings in all of its intents on its own, or the first ``first_word_cap``).
+        Given ``deferred``, a word more than half of the intents use (and more than the budget) that
+        would only add to the candidates found is put there instead of counted: the caller counts it
+        for its shortlist."""
         covered: dict[str, float] = defaultdict(float)
         for token in sorted((token for token in weights if token in self._postings), key=lambda t: len(self._postings[t])):
             ids, weight = self._postings[token], weights[token]
@@ -399,6 +406,12 @@ class Matcher:
                 for intent_id, credit in zip(ids, self._credits[token], strict=True):
                     if intent_id in covered:
                         covered[intent_id] += weight * credit
+            elif len(ids) <= SET_WALK_RATIO * len(covered):
+                # Intersected in C, then only the few intents using both are looked at in Python.
+                for intent_id in covered.keys() & set(ids):
+                    covered[intent_id] += weight * self._intents[intent_id].credit(token)
+            elif deferred is not None and len(ids) > max(CANDIDATE_BUDGET, len(self._intents) // 2):
+                deferred.append(token)
             else:
                 intents = self._intents
                 for intent_id in covered:
@@ -435,12 +448,15 @@ class Matcher:
         # With one known word, the intents using it tie on coverage and ties go to the first: counting
         # the first budget's worth finds the same shortlist as counting all of them (at 100,000 facts, 60 times faster).
         one_known_word = sum(token in self._postings for token in weights) == 1
-        covered = self._covered_weight(weights, first_word_cap=CANDIDATE_BUDGET if one_known_word else None)
+        # Words nearly every intent uses ("what", "win" at 100,000 facts) would add the same to almost
+        # every candidate: they are counted for the shortlist only (their share of each score stays).
+        common: list[str] = []
+        covered = self._covered_weight(weights, first_word_cap=CANDIDATE_BUDGET if one_known_word else None, deferred=common)
         shortlist = heapq.nlargest(SIMILARITY_CANDIDATES, covered.items(), key=operator.itemgetter(1))
         scored = []
-        for intent_id, covered in shortlist:
+        for intent_id, covered_weight in shortlist:
             intent = self._intents[intent_id]
-            coverage = covered / question_weight
+            coverage = (covered_weight + sum(weights[token] * intent.credit(token) for token in common)) / question_weight
             similarity = self._similarity(weights, question_weight, intent)
             value = 100 * (COVERAGE_WEIGHT * coverage + SIMILARITY_WEIGHT * similarity)
             value *= self._penalty(question_set, intent)
