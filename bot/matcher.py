@@ -327,7 +327,8 @@ class Matcher:
             shared = len(os.path.commonprefix([token, word]))
             if token[shared:] not in _STEM_ENDINGS or word[shared:] not in _STEM_ENDINGS:
                 continue  # "count" and "country" share a start, not a stem
-            if shared > best_shared and shared >= MIN_STEM_SHARE * min(len(token), len(word)):
+            # A word shorter than a stem ("rec", "call") shares none with a longer one ("recent", "calling").
+            if best_shared < shared >= max(MIN_SHARED_STEM, MIN_STEM_SHARE * min(len(token), len(word))):
                 best, best_shared = word, shared
         return self._spellings[best] if best else None
 

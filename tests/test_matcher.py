@@ -141,6 +141,11 @@ def test_inflected_words_match_their_stems(factbot, question, fact_id):
     assert factbot.ask(question).fact.id == fact_id
 
 
+@pytest.mark.parametrize(("word", "not_read_as"), [("call", "calling"), ("rec", "recent"), ("part", "celebrate")])
+def test_a_word_shorter_than_a_stem_is_not_read_as_a_longer_word(factbot, word, not_read_as):
+    assert not_read_as not in factbot.matcher.question_tokens(f"why {word} it that")
+
+
 @pytest.mark.parametrize(
     ("question", "verdict"),
     [("under 13 minutes?", "No."), ("did he run it under 13 minutes?", "No."), ("did he break 13 minutes", "No."),
