@@ -108,6 +108,32 @@ def test_exam_instructions_are_not_mistaken_for_the_topic(factbot, question, fac
 
 
 @pytest.mark.parametrize(
+    ("question", "plain"),
+    [
+        ("In two sentences, who got silver?", "who got silver?"),
+        ("In your own words, what was his time?", "what was his time?"),
+        ("what did he say regarding his wife", "what did he say about his wife"),
+        ("what did the Norwegian runner win", "what did he win"),
+        ("which events for the next summer olympics", "which events for the next olympics"),
+    ],
+)
+def test_how_long_an_answer_and_what_it_is_about_are_no_words_of_the_question(factbot, question, plain):
+    assert factbot.matcher.question_tokens(question) == factbot.matcher.question_tokens(plain)
+
+
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [
+        ("Did he ever consider coming home from the French capital without a medal?", "instagram_post"),
+        ("What is his goal regarding the next Summer Games?", "la_2028_"),
+    ],
+)
+def test_everyday_paraphrases_find_their_fact(factbot, question, fact_id):
+    reply = factbot.ask(question)
+    assert reply.matched and reply.fact.id.startswith(fact_id)
+
+
+@pytest.mark.parametrize(
     ("question", "starts", "must_show"),
     [
         ("did Fisher get silver?", "No.", ["Grant Fisher won the bronze", "Kwemoi"]),
