@@ -126,6 +126,7 @@ def test_how_long_an_answer_and_what_it_is_about_are_no_words_of_the_question(fa
     [
         ("Did he ever consider coming home from the French capital without a medal?", "instagram_post"),
         ("What is his goal regarding the next Summer Games?", "la_2028_"),
+        ("which sentence does the piece start with", "instagram_post"),  # its answer gives the first line
     ],
 )
 def test_everyday_paraphrases_find_their_fact(factbot, question, fact_id):
