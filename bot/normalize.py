@@ -54,7 +54,7 @@ STOPWORDS = frozenset({
     "a", "an", "the", "and", "or", "but", "if", "of", "at", "by", "for", "with", "about", "against", "between",
     "into", "through", "during", "above", "below", "to", "up", "down", "in", "out", "on", "off", "over",
     "under", "again", "further", "then", "once", "here", "there", "all", "any", "both", "each", "few", "more",
-    "most", "other", "some", "such", "no", "nor", "not", "only", "own", "same", "so", "than", "too", "very",
+    "most", "some", "such", "no", "nor", "not", "only", "own", "same", "so", "than", "too", "very",
     "can", "will", "just", "should", "now", "is", "am", "are", "was", "were", "be", "been", "being", "have",
     "has", "had", "having", "do", "does", "did", "doing", "would", "could", "might", "must", "shall", "may",
     "i", "me", "my", "myself", "we", "our", "ours", "you", "your", "yours", "he", "him", "his", "himself",

@@ -134,6 +134,12 @@ def test_everyday_paraphrases_find_their_fact(factbot, question, fact_id):
     assert reply.matched and reply.fact.id.startswith(fact_id)
 
 
+def test_other_is_a_word_of_the_question(factbot):
+    # "the other medallists" are the podium beside him, "the other Norwegians" the ones he congratulated.
+    assert "other" in factbot.matcher.question_tokens("the other two medallists")
+    assert factbot.ask("name the other two medal winners of the 5000").fact.id == "podium"
+
+
 @pytest.mark.parametrize(
     ("question", "starts", "must_show"),
     [
