@@ -308,6 +308,9 @@ class Matcher:
         same_stem = self._same_stem(token)
         if same_stem:
             return [same_stem]
+        undoubled = self._undoubled(token)
+        if undoubled:
+            return [undoubled]
         if self._speller.is_english(token):  # a real word is a paraphrase, not a typo ("arena", "stood")
             return [token]
         corrected = self._speller.correct(token)
@@ -317,6 +320,14 @@ class Matcher:
         """A known word the token is an inflection of: "placing" -> place, "overtaking" -> overtake."""
         base = _uninflect(token, self._spellings, _INFLECTIONS)
         return self._spellings[base] if base else None
+
+    def _undoubled(self, token: str) -> str | None:
+        """A known word the token is with one letter doubled: "goold" -> gold (an elongated "goooold",
+        which the normaliser writes with two letters), "silverr" -> silver."""
+        for index in range(1, len(token)):
+            if token[index] == token[index - 1] and (word := token[:index] + token[index + 1:]) in self._spellings:
+                return self._spellings[word]
+        return None
 
     def _same_stem(self, token: str) -> str | None:
         """A known word from the same stem: "emotionally" -> emotion, "disappointment" -> disappointing."""

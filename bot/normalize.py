@@ -47,6 +47,9 @@ _DIGIT = re.compile(r"\d")
 # Distinct words remembered by the word-level caches below: far more than a fact base's vocabulary,
 # and a bound, so questions full of made-up words cannot grow memory.
 DICTIONARY_FORMS_CACHED = 1 << 16
+# A letter held for effect ("hiiii", "goooold", "lmaooo") is written twice: no English word has it
+# three times, and the speller takes the one edit left ("hii" -> hi, "goold" -> gold).
+_ELONGATED = re.compile(r"([^\W\d_])\1{2,}")
 _TOKEN = re.compile(r"\d+(?::\d+)+(?:\.\d+)?|\d+(?:\.\d+)?|[^\W\d_]+")
 
 STOPWORDS = frozenset({
@@ -74,7 +77,7 @@ STOPWORDS = frozenset({
     "idk", "nah", "yeah", "yep", "yea", "ya", "yall", "sooo", "soo", "wait", "hmm", "anyone", "anybody", "someone",
     "somebody", "guys", "folks", "chat", "sorry", "exact", "tho", "though", "remind", "forgot", "forget", "need",
     "real", "quickly", "lemme", "let", "us",
-    "w", "eli5",
+    "w", "eli5", "everyone", "everybody", "gm", "gn", "hiya", "heya",
     # how an exam or a reader asks, rather than what it asks about
     "identify", "passage", "author", "writer", "reporter", "stated", "state", "states", "stating", "explain",
     "briefly", "list", "mention", "mentioned", "mentions", "refer",
@@ -176,7 +179,8 @@ def _stem(token: str) -> str:
 
 def raw_tokens(text: str) -> list[str]:
     """Folded, unit-normalised, lightly stemmed word tokens of ``text``."""
-    return [_stem(token) for token in _TOKEN.findall(_canonical_numbers(fold(strip_markup(text))))]
+    text = _ELONGATED.sub(r"\1\1", fold(strip_markup(text)))
+    return [_stem(token) for token in _TOKEN.findall(_canonical_numbers(text))]
 
 
 # Definite and plural endings of Norwegian nouns, longest first.

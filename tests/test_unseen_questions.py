@@ -13,7 +13,7 @@ import pytest
 from bot.evaluation import evaluate, read_labelled_questions
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.matcher import Outcome
-from bot.normalize import phrasing_key, strip_markup
+from bot.normalize import phrasing_key, raw_tokens, strip_markup
 from tests.conftest import edit_yaml
 
 BLIND_DIR = Path(__file__).parent / "blind"
@@ -40,6 +40,10 @@ BLIND_DIR = Path(__file__).parent / "blind"
 )
 def test_discord_markup_is_stripped_in_one_place(message, words):
     assert strip_markup(message) == words
+
+
+def test_a_letter_held_for_effect_is_written_twice():
+    assert raw_tokens("sooo goooold lmaooo 1000 m") == ["soo", "goold", "lmaoo", "1000"]
 
 
 @pytest.mark.parametrize(
@@ -77,6 +81,10 @@ def test_autocomplete_ignores_markup_too(factbot):
         ("who did ingebritsen congratulate", "congratulated_athletes"),
         ("did he mention warholme", "congratulated_athletes"),
         ("what stadim was the podium at", "venue"),
+        # letters held for effect, and a chat greeting before the question
+        ("goooold in the 5000??", "gold_5000m"),
+        ("hiiii who got silverrrr", "silver_medalist"),
+        ("gm everyone, which app did he post on", "instagram_post"),
     ],
 )
 def test_typos_people_make(factbot, question, fact_id):
