@@ -299,8 +299,9 @@ class Matcher:
         return " ".join(sorted(self.question_tokens(question)))
 
     def _corrected(self, token: str) -> list[str]:
-        """A word no intent uses, read as the known word(s) meant; numbers are never corrected."""
-        if token in self._postings or not token[0].isalpha():
+        """A word no intent uses, read as the known word(s) meant; numbers are never corrected, nor
+        a word of a contrast class ("snapchat" is another platform, not "snap" + "chat")."""
+        if token in self._postings or not token[0].isalpha() or self._contrasts.class_of(token):
             return [token]
         inflected = self._uninflected(token)
         if inflected:

@@ -167,6 +167,10 @@ def test_other_is_a_word_of_the_question(factbot):
         ("Is this Jakob's first Olympic gold?", "No.", ["second Olympic gold"]),
         ("Is his main target now the 2032 Olympics?", "No.", ["2028"]),
         ("kwemoy got silvr right?", "Yes.", ["Rodgers Kwemoi won the silver"]),
+        # "la ut" (posted) split around its subject asks as "vant han" does; a platform is never spelt into words
+        ("la han bildene ut på tiktok?", "No.", ["Instagram"]),
+        ("hvor la han det ut?", "After his 5000 m win", ["Instagram"]),
+        ("did he share it on snapchat?", "No.", ["Instagram"]),
     ],
 )
 def test_yes_no_questions_say_yes_or_no_first_then_the_fact(factbot, question, starts, must_show):
