@@ -477,6 +477,9 @@ class Matcher:
 
     def _answered_parts(self, raw_pieces: tuple[str, ...], whole: MatchResult) -> tuple[tuple[str, MatchResult], ...]:
         pieces = [piece.strip() for piece in raw_pieces if self.question_tokens(piece)]
+        # A first piece that is only a question word ("which people and groups...") asks nothing of its own.
+        if pieces and not set(self.question_tokens(pieces[0])) - QUESTION_WORDS:
+            pieces = pieces[1:]
         if len(pieces) < 2:
             return ()
         parts = tuple((piece, self._match_one(piece)) for piece in pieces)

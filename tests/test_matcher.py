@@ -141,6 +141,15 @@ def test_inflected_words_match_their_stems(factbot, question, fact_id):
     assert factbot.ask(question).fact.id == fact_id
 
 
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [("which people and groups did he give credit to", "dedication"), ("where and when is his next big goal", "la_2028_focus")],
+)
+def test_a_question_word_before_and_is_no_part_of_its_own(factbot, question, fact_id):
+    reply = factbot.ask(question)
+    assert reply.fact.id == fact_id and "\n" not in reply.text, reply.text
+
+
 @pytest.mark.parametrize(("word", "not_read_as"), [("call", "calling"), ("rec", "recent"), ("part", "celebrate")])
 def test_a_word_shorter_than_a_stem_is_not_read_as_a_longer_word(factbot, word, not_read_as):
     assert not_read_as not in factbot.matcher.question_tokens(f"why {word} it that")
