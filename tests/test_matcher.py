@@ -55,6 +55,13 @@ def test_known_unknown_gets_its_specific_reply(factbot):
     assert reply.text.startswith("The article doesn't say who won the 1500 m")
 
 
+def test_the_time_of_the_record_is_a_known_unknown_with_its_race_named(factbot):
+    # The record is the 1500 m one: naming the race must not make the record fact outscore "the record time".
+    assert factbot.ask("what was the european 1500 m record time he ran in monaco").text.startswith(
+        "The article says he broke the European 1500 m record in Monaco but doesn't give the time")
+    assert factbot.ask("did he break the european 1500 record").text.startswith("Yes.")
+
+
 def test_nothing_close_still_suggests_topics(factbot):
     reply = factbot.ask("zxqv blorp")
     assert reply.outcome is Outcome.NOT_FOUND
