@@ -205,12 +205,17 @@ def test_a_check_with_nothing_to_contradict_just_gets_the_fact(factbot, question
         ("hvem gratulerte han", "congratulated_athletes"),
         ("hva er hovedfokuset hans fremover", "la_2028_focus"),
         ("hvor var pallen", "venue"),
+        ("hvilket land representerer han", "who_is_ingebrigtsen"),  # "land" is a country here, not a win
     ],
 )
 def test_norwegian_questions_are_answered_in_the_articles_language(factbot, question, fact_id):
     reply = factbot.ask(question)
     assert reply.matched and reply.fact.id == fact_id
     assert reply.quotes[0].text in factbot.knowledge.article
+
+
+def test_which_country_another_runner_is_from_is_not_his_medal(factbot):
+    assert not factbot.ask("hvilket land er kwemoi fra").matched
 
 
 @pytest.mark.parametrize("message", ["who", "what?", "thanks", "thank you bot!", "lol", "ok", "<@123456789012345678>"])
