@@ -144,6 +144,31 @@ def test_everyday_paraphrases_find_their_fact(factbot, question, fact_id):
     assert reply.matched and reply.fact.id.startswith(fact_id)
 
 
+@pytest.mark.parametrize(
+    ("phrase", "token"),
+    [
+        ("the longer of his two races", "5000"),
+        ("the shorter one", "1500"),
+        ("his long-distance win", "5000"),
+        ("his long-term plans", "future"),
+        ("out in front", "lead"),
+        ("what a letdown", "disappointing"),
+        ("how did it unfold", "happen"),
+        ("what did he pull off", "win"),
+        ("the monaco dl", "monaco"),
+        ("which continental mark", "record"),
+        ("did he win b4", "before"),
+        ("standing on the podium", "stood"),
+    ],
+)
+def test_a_reader_s_words_for_what_the_article_says(factbot, phrase, token):
+    assert token in factbot.matcher.question_tokens(phrase)
+
+
+def test_shortly_is_not_the_shorter_race(factbot):
+    assert "1500" not in factbot.matcher.question_tokens("which race did he win shortly before paris")
+
+
 def test_other_is_a_word_of_the_question(factbot):
     # "the other medallists" are the podium beside him, "the other Norwegians" the ones he congratulated.
     assert "other" in factbot.matcher.question_tokens("the other two medallists")
