@@ -10,7 +10,8 @@ synonyms), misspelt or inflected words are mapped onto known ones (inflection, s
   weighted by how rare it is across intents (IDF), so "silver", "1500" or "wife" decide and
   "who", "he" or "olympics" barely count. A word no intent knows counts as fairly rare (a
   paraphrase must not veto the words it shares with a fact); an unknown number as the rarest.
-* **similarity**: IDF-weighted overlap (Dice) with the intent's closest phrasing.
+* **similarity**: IDF-weighted overlap (Dice) with the intent's closest phrasing, a fact's answer and
+  quotes counting as one.
 * **penalties**: naming a person or a number the intent is not about, or asking "when"/"where"/...
   of an intent nobody asks that of.
 
@@ -195,15 +196,15 @@ class Matcher:
         # Phrasings are indexed once every word's weight is known (below), then dropped.
         phrasings: dict[str, tuple[frozenset[str], ...]] = {}
         for fact in knowledge.facts.values():
-            source_text = " ".join([fact.answer, *(quote.text for quote in fact.quotes)])
             phrasings[fact.id] = self._add_intent(
-                fact.id, True, fact.questions, [*fact.keywords, *fact.entities, fact.topic], source_text
+                fact.id, True, fact.questions, [*fact.keywords, *fact.entities, fact.topic],
+                [fact.answer, *(quote.text for quote in fact.quotes)],
             )
         self._entity_tokens = frozenset(
             token for fact in knowledge.facts.values() for name in fact.entities for token in self._canonical(name)
         )
         for entry in knowledge.out_of_scope.values():
-            phrasings[entry.id] = self._add_intent(entry.id, False, entry.questions, [entry.topic], "")
+            phrasings[entry.id] = self._add_intent(entry.id, False, entry.questions, [entry.topic], [])
         # What each fact says (its answer and quotes), and the words yes/no questions are checked on.
         self._asserted = {fact.id: self._asserted_words(fact) for fact in knowledge.facts.values()}
         self._contrasts = ContrastClasses(
@@ -256,16 +257,19 @@ class Matcher:
         return [self._base_forms.get(token, token) for token in self._content_words(text)]
 
     def _add_intent(
-        self, intent_id: str, is_fact: bool, questions: Iterable[str], extra_words: Iterable[str], source_text: str
+        self, intent_id: str, is_fact: bool, questions: Iterable[str], extra_words: Iterable[str], sources: Iterable[str]
     ) -> tuple[frozenset[str], ...]:
         """Adds the intent and returns its phrasings' words, for _with_phrasing_index."""
         phrasings = tuple(frozenset(self._canonical(question)) for question in questions)
         vocabulary = {token for phrasing in phrasings for token in phrasing}
         for words in extra_words:
             vocabulary.update(self._canonical(words))
-        answer_vocabulary = set(self._canonical(source_text)) - vocabulary
+        source_words = frozenset(token for text in sources for token in self._canonical(text))
+        answer_vocabulary = source_words - vocabulary
         self._intents[intent_id] = _Intent(intent_id, is_fact, frozenset(vocabulary), frozenset(answer_vocabulary))
-        return tuple(phrasing for phrasing in phrasings if phrasing)
+        # What the fact says is one more way of asking about it: a question in the article's own words
+        # ("undeterred by this setback...") is as close to the answer and its quotes as to any phrasing.
+        return tuple(phrasing for phrasing in (*phrasings, source_words) if phrasing)
 
     def _with_phrasing_index(self, intent: _Intent, phrasings: tuple[frozenset[str], ...]) -> _Intent:
         phrasings_with: dict[str, list[int]] = defaultdict(list)

@@ -157,6 +157,18 @@ def test_a_question_word_before_and_is_no_part_of_its_own(factbot, question, fac
     assert reply.fact.id == fact_id and "\n" not in reply.text, reply.text
 
 
+def test_a_question_in_the_article_s_own_words_matches_what_the_fact_says(factbot):
+    # No phrasing says "culminated": the fact's quote does.
+    assert factbot.ask("what culminated in his gold medal").fact.id == "comeback_after_1500m"
+
+
+@pytest.mark.parametrize("question", ["was 13:13.66 an olympic record?", "did he set an olympic record in monaco"])
+def test_an_olympic_record_is_a_record_not_the_olympics(factbot, question):
+    # The article mentions no Olympic record: his time is no "Yes", and Monaco's record is the European one.
+    reply = factbot.ask(question)
+    assert not reply.matched and not reply.text.startswith("Yes")
+
+
 @pytest.mark.parametrize(("word", "not_read_as"), [("call", "calling"), ("rec", "recent"), ("part", "celebrate")])
 def test_a_word_shorter_than_a_stem_is_not_read_as_a_longer_word(factbot, word, not_read_as):
     assert not_read_as not in factbot.matcher.question_tokens(f"why {word} it that")
