@@ -233,6 +233,9 @@ def test_a_check_with_nothing_to_contradict_just_gets_the_fact(factbot, question
         ("hva er hovedfokuset hans fremover", "la_2028_focus"),
         ("hvor var pallen", "venue"),
         ("hvilket land representerer han", "who_is_ingebrigtsen"),  # "land" is a country here, not a win
+        ("hvordan taklet han nederlaget på 1500", "comeback_after_1500m"),
+        ("hvor vant han like før lekene", "monaco_win"),  # "før" folds to "for": read as a phrase
+        ("hva sikter han mot neste gang", "la_2028_focus"),
     ],
 )
 def test_norwegian_questions_are_answered_in_the_articles_language(factbot, question, fact_id):
