@@ -623,6 +623,19 @@ class Matcher:
         if not best.is_fact:
             return MatchResult(Outcome.NOT_FOUND, best, facts, out_of_scope_id=best.intent_id)
         result = MatchResult(Outcome.ANSWERED, best, facts)
-        if len(self.close_to_best(result)) > 1:
+        close = self.close_to_best(result)
+        if len(close) > 1:
+            covering = self._saying_all(close)
+            if covering is not None:
+                return replace(result, best=covering)
             return replace(result, outcome=Outcome.AMBIGUOUS)
         return result
+
+    def _saying_all(self, close: list[Scored]) -> Scored | None:
+        """Of facts about as close to a question, the one that says all the others say, if any: its
+        answer is right whichever of them was meant ("the record in Monaco": the Monaco win and its record)."""
+        for item in close:
+            words = self._asserted[item.intent_id]
+            if all(self._asserted[other.intent_id] <= words for other in close):
+                return item
+        return None

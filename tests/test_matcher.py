@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answers import FactBot
-from bot.matcher import Outcome
+from bot.matcher import Outcome, Scored
 from bot.settings import Settings
 
 
@@ -167,6 +167,15 @@ def test_an_olympic_record_is_a_record_not_the_olympics(factbot, question):
     # The article mentions no Olympic record: his time is no "Yes", and Monaco's record is the European one.
     reply = factbot.ask(question)
     assert not reply.matched and not reply.text.startswith("Yes")
+
+
+def test_of_two_close_facts_the_one_saying_all_the_other_says_answers(factbot):
+    # The Monaco win's answer names the record too: it is right whichever of the two was meant.
+    decided = factbot.matcher._decide([Scored("european_record_1500m", 70.0, True), Scored("monaco_win", 69.5, True)])
+    assert decided.outcome is Outcome.ANSWERED and decided.best.intent_id == "monaco_win"
+    # The podium and the gold each say something the other does not: still ambiguous.
+    decided = factbot.matcher._decide([Scored("gold_5000m", 70.0, True), Scored("podium", 69.5, True)])
+    assert decided.outcome is Outcome.AMBIGUOUS
 
 
 @pytest.mark.parametrize(("word", "not_read_as"), [("call", "calling"), ("rec", "recent"), ("part", "celebrate")])

@@ -169,6 +169,12 @@ def test_shortly_is_not_the_shorter_race(factbot):
     assert "1500" not in factbot.matcher.question_tokens("which race did he win shortly before paris")
 
 
+def test_what_he_did_in_monaco_includes_the_record(factbot):
+    reply = factbot.ask("what did he do in monaco")
+    assert reply.fact.id == "monaco_win" and "European 1500 m record" in reply.text
+    assert all(quote.text in factbot.knowledge.article for quote in reply.quotes)
+
+
 def test_other_is_a_word_of_the_question(factbot):
     # "the other medallists" are the podium beside him, "the other Norwegians" the ones he congratulated.
     assert "other" in factbot.matcher.question_tokens("the other two medallists")
