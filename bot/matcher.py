@@ -513,10 +513,21 @@ class Matcher:
         the question: the whole question's best fact that no other part answers, if it scores enough."""
         if part.outcome is Outcome.ANSWERED or part.out_of_scope_id is not None:
             return part
+        if part.outcome is Outcome.AMBIGUOUS:
+            return self._chosen_by_the_rest(part, whole, taken)
         rest = [item for item in whole.ranked_facts if item.intent_id not in taken]
         if not rest or rest[0].score < self.settings.clear_lead_threshold:
             return part
         return MatchResult(Outcome.ANSWERED, rest[0], tuple(rest))
+
+    def _chosen_by_the_rest(self, part: MatchResult, whole: MatchResult, taken: set[str]) -> MatchResult:
+        """A part that could mean several facts ("which events", in "which events and what city is he
+        targeting for 2028") means the one of the facts it matches well that the whole question ranks
+        first, if another part has not taken it: the events of 2028, not those of Paris."""
+        close = {item.intent_id: item for item in part.ranked_facts if item.score >= self.settings.answer_threshold}
+        chosen = next((close[item.intent_id] for item in whole.ranked_facts
+                       if item.intent_id in close and item.intent_id not in taken), None)
+        return replace(part, outcome=Outcome.ANSWERED, best=chosen) if chosen else part
 
     def _with_claims_checked(
         self, result: MatchResult, question_tokens: list[str], claims: dict[str, str], *, offers_choice: bool

@@ -148,6 +148,13 @@ def test_inflected_words_match_their_stems(factbot, question, fact_id):
     assert factbot.ask(question).fact.id == fact_id
 
 
+def test_a_part_that_could_mean_several_facts_means_the_one_the_whole_question_points_to(factbot):
+    # "which events" alone could be Paris or 2028; the rest of the question is about what comes next.
+    reply = factbot.ask("which events and where is he going next")
+    assert "could mean more than one thing" not in reply.text
+    assert "In Los Angeles 2028 he plans to run both" in reply.text
+
+
 @pytest.mark.parametrize(
     ("question", "fact_id"),
     [("which people and groups did he give credit to", "dedication"), ("where and when is his next big goal", "la_2028_focus")],
