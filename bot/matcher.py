@@ -78,6 +78,8 @@ MAX_PARTS = 4
 _QUESTION_START = re.compile(rf"(?:{'|'.join(sorted(QUESTION_WORDS | AUXILIARIES))})\b", re.IGNORECASE)
 # What a claimed bound on a time ("under 13 minutes?") asks about.
 TIME_WORD = "time"
+# Words of an answer that say when: a fact saying one answers "when", though no phrasing asks it.
+DAY_WORDS = frozenset({"yesterday", "today", "tonight", "tomorrow"})
 MEASURE_WORDS = frozenset({"time", "date", "age", "old", "many", "much", "long", "tall", "far", "fast", "often"})
 
 
@@ -289,9 +291,14 @@ class Matcher:
             # A number the intent never mentions is another race, year or time: "his time in the 1500".
             if token in self._entity_tokens or (token[0].isdigit() and token not in intent.answer_vocabulary):
                 factor *= OTHER_ENTITY_PENALTY
-            elif token in QUESTION_WORDS or token in MEASURE_WORDS:
+            elif (token in QUESTION_WORDS or token in MEASURE_WORDS) and not self._answers_when(token, intent):
                 factor *= OTHER_QUESTION_WORD_PENALTY
         return factor
+
+    @staticmethod
+    def _answers_when(token: str, intent: _Intent) -> bool:
+        """Whether the intent answers a "when" with a day in what it says ("Warholm (yesterday)")."""
+        return token == "when" and not (DAY_WORDS.isdisjoint(intent.answer_vocabulary) and DAY_WORDS.isdisjoint(intent.vocabulary))
 
     def question_tokens(self, question: str) -> list[str]:
         """The question's canonical words, misspellings of known words corrected."""

@@ -185,6 +185,13 @@ def test_of_two_close_facts_the_one_saying_all_the_other_says_answers(factbot):
     assert decided.outcome is Outcome.AMBIGUOUS
 
 
+@pytest.mark.parametrize("question", ["when did warholm do it", "karsten warholm, when?"])
+def test_a_fact_that_names_the_day_answers_when(factbot, question):
+    # No phrasing asks when of Warholm, but the fact says "(yesterday)".
+    assert factbot.ask(question).fact.id == "congratulated_athletes"
+    assert not factbot.ask("when was the race").matched
+
+
 @pytest.mark.parametrize(("word", "not_read_as"), [("call", "calling"), ("rec", "recent"), ("part", "celebrate")])
 def test_a_word_shorter_than_a_stem_is_not_read_as_a_longer_word(factbot, word, not_read_as):
     assert not_read_as not in factbot.matcher.question_tokens(f"why {word} it that")
