@@ -214,8 +214,11 @@ class ContrastClasses:
             return None
         order = {fact: index for index, fact in enumerate(ranked)}
 
+        # Only a result is shared out among the people a fact names; a platform or a city is not.
+        about_a_result = "place" in claims.values()
+
         def fit(fact: str) -> tuple[int, int]:
-            return self._people(asserted[fact]), order.get(fact, len(order))
+            return self._people(asserted[fact]) if about_a_result else 0, order.get(fact, len(order))
 
         about = [fact for fact, words in asserted.items() if person in words]
         return min(about, key=fit, default=None)

@@ -175,6 +175,11 @@ def test_what_he_did_in_monaco_includes_the_record(factbot):
     assert all(quote.text in factbot.knowledge.article for quote in reply.quotes)
 
 
+def test_the_last_picture_names_who_is_on_it(factbot):
+    reply = factbot.ask("who is in the last picture")
+    assert reply.fact.id == "instagram_images" and "Kwemoi" in reply.text and "Fisher" in reply.text
+
+
 def test_other_is_a_word_of_the_question(factbot):
     # "the other medallists" are the podium beside him, "the other Norwegians" the ones he congratulated.
     assert "other" in factbot.matcher.question_tokens("the other two medallists")
@@ -204,6 +209,9 @@ def test_other_is_a_word_of_the_question(factbot):
         ("la han bildene ut på tiktok?", "No.", ["Instagram"]),
         ("hvor la han det ut?", "After his 5000 m win", ["Instagram"]),
         ("did he share it on snapchat?", "No.", ["Instagram"]),
+        # a claim about a sport or a platform is settled by the fact the question matched, however many people it names
+        ("did he congratulate the volleyball team?", "No.", ["handball team"]),
+        ("did he post it on instagram with a podium picture?", "Yes.", ["the last showed the podium", "Kwemoi"]),
     ],
 )
 def test_yes_no_questions_say_yes_or_no_first_then_the_fact(factbot, question, starts, must_show):
