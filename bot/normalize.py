@@ -77,7 +77,8 @@ STOPWORDS = frozenset({
     "idk", "nah", "yeah", "yep", "yea", "ya", "yall", "sooo", "soo", "wait", "hmm", "anyone", "anybody", "someone",
     "somebody", "guys", "folks", "chat", "sorry", "exact", "tho", "though", "remind", "forgot", "forget", "need",
     "real", "quickly", "lemme", "let", "us",
-    "w", "eli5", "everyone", "everybody", "gm", "gn", "hiya", "heya",
+    "w", "eli5", "everyone", "everybody", "gm", "gn", "hiya", "heya", "rn", "ppl", "smth", "sth",
+    "r", "still", "among", "amongst", "upon", "every", "actual", "anyway", "anyways",
     # how an exam or a reader asks, rather than what it asks about
     "identify", "passage", "author", "writer", "reporter", "stated", "state", "states", "stating", "explain",
     "briefly", "list", "mention", "mentioned", "mentions", "refer",

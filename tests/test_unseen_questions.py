@@ -123,6 +123,8 @@ def test_exam_instructions_are_not_mistaken_for_the_topic(factbot, question, fac
         ("what did he say regarding his wife", "what did he say about his wife"),
         ("what did the Norwegian runner win", "what did he win"),
         ("which events for the next summer olympics", "which events for the next olympics"),
+        ("was he still popular among the spectators rn", "was he popular with the spectators"),
+        ("how many ppl watched every race", "how many watched the race"),
     ],
 )
 def test_how_long_an_answer_and_what_it_is_about_are_no_words_of_the_question(factbot, question, plain):
