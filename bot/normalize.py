@@ -66,7 +66,8 @@ STOPWORDS = frozenset({
     # chat filler and words every question about the article shares
     "know", "please", "pls", "plz", "hey", "hi", "hello", "yo", "okay", "ok", "um", "uh", "like", "really",
     "actually", "exactly", "get", "got", "gets", "article", "story", "text", "piece", "news", "kind", "bit",
-    "anything", "something", "u", "ur", "im", "dont", "take", "took", "taken", "taking", "make", "made", "go",
+    "anything", "something", "u", "ur", "im", "dont", "take", "took", "taken", "taking", "make", "made", "making",
+    "makes", "getting", "goes", "gone", "go",
     "went", "going", "gonna", "wanna", "want", "wondering", "curious", "question", "quick", "btw", "came", "come",
     "comes", "men", "mens", "big", "bigger", "biggest", "main", "major", "thing", "things",
     "stuff", "basically", "whats", "wat", "wot", "guy", "man", "dude", "bro", "lol", "name", "named", "called",
