@@ -82,6 +82,8 @@ STOPWORDS = frozenset({
     "r", "still", "among", "amongst", "upon", "every", "actual", "anyway", "anyways",
     # how an exam or a reader asks, rather than what it asks about
     "identify", "passage", "author", "writer", "reporter", "stated", "state", "states", "stating", "explain",
+    "explains", "explained", "explaining", "describes", "describing", "identifies", "identifying", "discusses",
+    "discussing", "lists", "listing",
     "briefly", "list", "mention", "mentioned", "mentions", "refer",
     "referred", "refers", "reference", "indicate", "indicates", "indicated", "suggest", "suggests", "report",
     "reports", "reported", "specify", "specific", "specifically", "provide", "provided", "support", "evidence",

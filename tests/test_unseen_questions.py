@@ -126,6 +126,7 @@ def test_exam_instructions_are_not_mistaken_for_the_topic(factbot, question, fac
         ("was he still popular among the spectators rn", "was he popular with the spectators"),
         ("how many ppl watched every race", "how many watched the race"),
         ("who was he making it possible for", "who was he make it possible for"),  # every form of make, take, get, go
+        ("explaining his comeback, which trait does the passage describe", "his comeback, which trait"),
     ],
 )
 def test_how_long_an_answer_and_what_it_is_about_are_no_words_of_the_question(factbot, question, plain):
