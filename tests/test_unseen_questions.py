@@ -156,6 +156,8 @@ def test_everyday_paraphrases_find_their_fact(factbot, question, fact_id):
         ("his long-distance win", "5000"),
         ("his long-term plans", "future"),
         ("out in front", "lead"),
+        ("was he ahead for most of it", "lead"),
+        ("what lies ahead for him", "future"),
         ("what a letdown", "disappointing"),
         ("how did it unfold", "happen"),
         ("what did he pull off", "win"),
