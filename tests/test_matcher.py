@@ -55,6 +55,10 @@ def test_known_unknown_gets_its_specific_reply(factbot):
     assert reply.text.startswith("The article doesn't say who won the 1500 m")
 
 
+def test_the_time_a_race_started_is_not_his_winning_time(factbot):
+    assert factbot.ask("at what time did the 5000 final start").text.startswith("The article doesn't give the date")
+
+
 def test_the_time_of_the_record_is_a_known_unknown_with_its_race_named(factbot):
     # The record is the 1500 m one: naming the race must not make the record fact outscore "the record time".
     assert factbot.ask("what was the european 1500 m record time he ran in monaco").text.startswith(
