@@ -165,6 +165,8 @@ def test_everyday_paraphrases_find_their_fact(factbot, question, fact_id):
         ("which continental mark", "record"),
         ("did he win b4", "before"),
         ("standing on the podium", "stood"),
+        ("how does the article open", "first_line"),
+        ("what is the beginning of the article", "first_line"),
     ],
 )
 def test_a_reader_s_words_for_what_the_article_says(factbot, phrase, token):
