@@ -183,6 +183,11 @@ def test_what_he_did_in_monaco_includes_the_record(factbot):
     assert all(quote.text in factbot.knowledge.article for quote in reply.quotes)
 
 
+def test_the_comeback_names_the_setback_it_came_back_from(factbot):
+    reply = factbot.ask("what was the setback he recovered from")
+    assert reply.fact.id == "comeback_after_1500m" and "fourth" in reply.text
+
+
 def test_the_last_picture_names_who_is_on_it(factbot):
     reply = factbot.ask("who is in the last picture")
     assert reply.fact.id == "instagram_images" and "Kwemoi" in reply.text and "Fisher" in reply.text
