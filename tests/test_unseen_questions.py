@@ -186,6 +186,7 @@ def test_what_he_did_in_monaco_includes_the_record(factbot):
 def test_the_comeback_names_the_setback_it_came_back_from(factbot):
     reply = factbot.ask("what was the setback he recovered from")
     assert reply.fact.id == "comeback_after_1500m" and "fourth" in reply.text
+    assert "resilience" in factbot.ask("how did he come back from the 1500").text
 
 
 def test_the_last_picture_names_who_is_on_it(factbot):
