@@ -189,6 +189,11 @@ def test_the_comeback_names_the_setback_it_came_back_from(factbot):
     assert "resilience" in factbot.ask("how did he come back from the 1500").text
 
 
+def test_praise_for_his_fellow_olympians_names_them(factbot):
+    reply = factbot.ask("which fellow olympians did he praise")
+    assert "Koanda" in reply.text and "handball" in reply.text
+
+
 def test_the_last_picture_names_who_is_on_it(factbot):
     reply = factbot.ask("who is in the last picture")
     assert reply.fact.id == "instagram_images" and "Kwemoi" in reply.text and "Fisher" in reply.text
@@ -264,6 +269,7 @@ def test_a_check_with_nothing_to_contradict_just_gets_the_fact(factbot, question
         ("hvordan taklet han nederlaget på 1500", "comeback_after_1500m"),
         ("hvor vant han like før lekene", "monaco_win"),  # "før" folds to "for": read as a phrase
         ("hva sikter han mot neste gang", "la_2028_focus"),
+        ("står det noe om warholm", "congratulated_athletes"),  # "står det" (does it say) is filler
     ],
 )
 def test_norwegian_questions_are_answered_in_the_articles_language(factbot, question, fact_id):
