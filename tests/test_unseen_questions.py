@@ -194,6 +194,11 @@ def test_praise_for_his_fellow_olympians_names_them(factbot):
     assert "Koanda" in reply.text and "handball" in reply.text
 
 
+@pytest.mark.parametrize("question", ["who wrote 'what a day for norway'?", "who was the crowd's favourite in the 1500?"])
+def test_an_answer_about_him_names_him(factbot, question):
+    assert "Ingebrigtsen" in factbot.ask(question).text
+
+
 def test_the_last_picture_names_who_is_on_it(factbot):
     reply = factbot.ask("who is in the last picture")
     assert reply.fact.id == "instagram_images" and "Kwemoi" in reply.text and "Fisher" in reply.text
