@@ -199,6 +199,11 @@ def test_an_answer_about_him_names_him(factbot, question):
     assert "Ingebrigtsen" in factbot.ask(question).text
 
 
+def test_his_paris_events_come_with_how_each_went(factbot):
+    reply = factbot.ask("which events did he run in paris")
+    assert reply.fact.id == "paris_events" and "fourth" in reply.text and "gold" in reply.text
+
+
 def test_the_last_picture_names_who_is_on_it(factbot):
     reply = factbot.ask("who is in the last picture")
     assert reply.fact.id == "instagram_images" and "Kwemoi" in reply.text and "Fisher" in reply.text
