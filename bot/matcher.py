@@ -36,7 +36,16 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
 
-from bot.claims import SUBJECT, SUBJECT_WORDS, ClaimCheck, ContrastClasses, TimeBound, is_yes_no, time_bound
+from bot.claims import (
+    SUBJECT,
+    SUBJECT_WORDS,
+    ClaimCheck,
+    ContrastClasses,
+    TimeBound,
+    is_yes_no,
+    offers_choice,
+    time_bound,
+)
 from bot.knowledge import Fact, Knowledge
 from bot.normalize import AUXILIARIES, QUESTION_WORDS, STOPWORDS, SynonymTable, content_tokens, is_small_talk, tokens
 from bot.settings import MatchSettings
@@ -465,7 +474,7 @@ class Matcher:
         result = self._decide(self._score_tokens(question_tokens))
         claims = self._contrasts.claims(question_tokens, about_subject=SUBJECT in words)
         if claims and is_yes_no(words, asked=question.rstrip().endswith("?")):
-            return self._with_claims_checked(result, question_tokens, claims, offers_choice="or" in words)
+            return self._with_claims_checked(result, question_tokens, claims, offers_choice=offers_choice(words))
         return result
 
     def _parts(self, question: str, whole: MatchResult) -> tuple[tuple[str, MatchResult], ...]:

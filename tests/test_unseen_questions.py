@@ -238,6 +238,9 @@ def test_other_is_a_word_of_the_question(factbot):
         ("la han bildene ut på tiktok?", "No.", ["Instagram"]),
         ("hvor la han det ut?", "After his 5000 m win", ["Instagram"]),
         ("did he share it on snapchat?", "No.", ["Instagram"]),
+        # the "or" of "true or false" / "yes or no" offers no choice between two claimed words
+        ("True or false: Kwemoi took bronze and Fisher took silver.", "No.", ["Rodgers Kwemoi won the silver"]),
+        ("kwemoi won silver, yes or no?", "Yes.", ["Rodgers Kwemoi won the silver"]),
         # a claim about a sport or a platform is settled by the fact the question matched, however many people it names
         ("did he congratulate the volleyball team?", "No.", ["handball team"]),
         ("did he post it on instagram with a podium picture?", "Yes.", ["the last showed the podium", "Kwemoi"]),
