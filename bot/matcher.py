@@ -84,7 +84,10 @@ CLEAR_LEAD_OVER_UNKNOWNS = 10.0
 # question that asks several things; "&" joins names ("Mol & Sørum").
 _CONJUNCTION = re.compile(r"\s+(?:and|plus|n)\s+|\s*[;+]\s*|[,.!?]\s*also\s+|\?+\s+(?=\S)", re.IGNORECASE)
 MAX_PARTS = 4
+
 _QUESTION_START = re.compile(rf"(?:{'|'.join(sorted(QUESTION_WORDS | AUXILIARIES))})\b", re.IGNORECASE)
+# After a statement, a question after "but" is what is asked; the statement is what the asker knows.
+_ASKED_AFTER_BUT = re.compile(rf"\bbut\s+({_QUESTION_START.pattern}.*)", re.IGNORECASE | re.DOTALL)
 # What a claimed bound on a time ("under 13 minutes?") asks about.
 TIME_WORD = "time"
 # Words of an answer that say when: a fact saying one answers "when", though no phrasing asks it.
@@ -459,6 +462,10 @@ class Matcher:
         return heapq.nlargest(limit, facts, key=closeness.__getitem__)
 
     def match(self, question: str) -> MatchResult:
+        asked = _ASKED_AFTER_BUT.search(question)
+        if asked and not _QUESTION_START.match(question.strip()):
+            # "||he won the 5000|| but what happened in his 1500": what comes before is known already.
+            question = asked.group(1)
         whole = self._match_one(question)
         parts = self._parts(question, whole)
         return replace(whole, parts=parts) if parts else whole

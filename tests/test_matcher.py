@@ -196,6 +196,12 @@ def test_a_fact_that_names_the_day_answers_when(factbot, question):
     assert not factbot.ask("when was the race").matched
 
 
+def test_after_a_statement_the_question_after_but_is_what_is_asked(factbot):
+    assert factbot.ask("||jakob took the 5000|| but how did his 1500 go").fact.id == "result_1500m"
+    # after a question, "but" joins another question: both are asked
+    assert "Kwemoi" in factbot.ask("who got silver but who got bronze").text
+
+
 @pytest.mark.parametrize(("word", "not_read_as"), [("call", "calling"), ("rec", "recent"), ("part", "celebrate")])
 def test_a_word_shorter_than_a_stem_is_not_read_as_a_longer_word(factbot, word, not_read_as):
     assert not_read_as not in factbot.matcher.question_tokens(f"why {word} it that")
