@@ -197,6 +197,10 @@ def _questions_joined(pieces: list[str]) -> list[str]:
     return joined
 
 
+# What a piece of a question that names nothing finds on its own.
+_NOTHING = MatchResult(Outcome.NOT_FOUND, None, ())
+
+
 class Matcher:
     """Scores questions against one fact base. Build a new one when the knowledge changes."""
 
@@ -505,11 +509,12 @@ class Matcher:
     def _answered_parts(self, raw_pieces: tuple[str, ...], whole: MatchResult) -> tuple[tuple[str, MatchResult], ...]:
         pieces = [piece.strip() for piece in raw_pieces if self.question_tokens(piece)]
         # A first piece that is only a question word ("which people and groups...") asks nothing of its own.
-        if pieces and not set(self.question_tokens(pieces[0])) - QUESTION_WORDS:
+        if pieces and not self._asks_something(pieces[0]):
             pieces = pieces[1:]
         if len(pieces) < 2:
             return ()
-        parts = tuple((piece, self._match_one(piece)) for piece in pieces)
+        # Nor does a later one ("..., and what did they get"): it can only be read with the rest.
+        parts = tuple((piece, self._match_one(piece) if self._asks_something(piece) else _NOTHING) for piece in pieces)
         part_facts = {r.best.intent_id for _, r in parts if r.outcome is Outcome.ANSWERED and r.best}
         if not part_facts:
             return ()
@@ -520,6 +525,10 @@ class Matcher:
             return ()
         unanswered_part = any(r.outcome is not Outcome.ANSWERED for _, r in parts)
         return parts if len(part_facts) >= 2 or unanswered_part else ()
+
+    def _asks_something(self, piece: str) -> bool:
+        """Whether a piece of a question names something beyond a question word."""
+        return bool(set(self.question_tokens(piece)) - QUESTION_WORDS)
 
     def _with_bound_checked(self, question_tokens: list[str], bound: TimeBound) -> MatchResult:
         """"Under 13 minutes?": matched as a question about a time (the bound's number is no race or
@@ -539,7 +548,11 @@ class Matcher:
         if part.outcome is Outcome.AMBIGUOUS:
             return self._chosen_by_the_rest(part, whole, taken)
         rest = [item for item in whole.ranked_facts if item.intent_id not in taken]
-        if not rest or rest[0].score < self.settings.clear_lead_threshold:
+        if not rest:
+            return part
+        # A part naming nothing ("... and where?") asks about what the whole question points at first.
+        points_at_it = part is _NOTHING and rest[0] == whole.ranked_facts[0]
+        if rest[0].score < self.settings.clear_lead_threshold and not points_at_it:
             return part
         return MatchResult(Outcome.ANSWERED, rest[0], tuple(rest))
 

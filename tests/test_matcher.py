@@ -196,6 +196,12 @@ def test_a_fact_that_names_the_day_answers_when(factbot, question):
     assert not factbot.ask("when was the race").matched
 
 
+def test_a_later_part_naming_nothing_is_never_answered_on_its_own(factbot):
+    # "what did he get" is only "what": on its own it matched the summary ("what is the article about").
+    assert "mixed emotions" not in factbot.ask("who is kwemoi and what did he get").text
+    assert not factbot.ask("what medal did koanda win and in what").matched
+
+
 def test_after_a_statement_the_question_after_but_is_what_is_asked(factbot):
     assert factbot.ask("||jakob took the 5000|| but how did his 1500 go").fact.id == "result_1500m"
     # after a question, "but" joins another question: both are asked
