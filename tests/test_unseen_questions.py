@@ -283,6 +283,9 @@ def test_a_check_with_nothing_to_contradict_just_gets_the_fact(factbot, question
         ("hvor vant han like før lekene", "monaco_win"),  # "før" folds to "for": read as a phrase
         ("hva sikter han mot neste gang", "la_2028_focus"),
         ("står det noe om warholm", "congratulated_athletes"),  # "står det" (does it say) is filler
+        ("hvor sto pallen", "venue"),  # where the podium was...
+        ("hvem sto på pallen", "podium"),  # ...and who stood on it
+        ("hvordan kom han tilbake etter tapet", "comeback_after_1500m"),  # "kom tilbake" split by its subject
     ],
 )
 def test_norwegian_questions_are_answered_in_the_articles_language(factbot, question, fact_id):
