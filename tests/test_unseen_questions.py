@@ -124,6 +124,7 @@ def test_exam_instructions_are_not_mistaken_for_the_topic(factbot, question, fac
         ("what did the Norwegian runner win", "what did he win"),
         ("which events for the next summer olympics", "which events for the next olympics"),
         ("was he still popular among the spectators rn", "was he popular with the spectators"),
+        ("wat did he win in paris", "what did he win in paris"),  # chat spellings of "what" are "what", not filler
         ("how many ppl watched every race", "how many watched the race"),
         ("who was he making it possible for", "who was he make it possible for"),  # every form of make, take, get, go
         ("explaining his comeback, which trait does the passage describe", "his comeback, which trait"),
