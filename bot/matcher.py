@@ -84,7 +84,6 @@ CLEAR_LEAD_OVER_UNKNOWNS = 10.0
 # question that asks several things; "&" joins names ("Mol & Sørum").
 _CONJUNCTION = re.compile(r"\s+(?:and|plus|n)\s+|\s*[;+]\s*|[,.!?]\s*also\s+|\?+\s+(?=\S)", re.IGNORECASE)
 MAX_PARTS = 4
-
 _QUESTION_START = re.compile(rf"(?:{'|'.join(sorted(QUESTION_WORDS | AUXILIARIES))})\b", re.IGNORECASE)
 # After a statement, a question after "but" is what is asked; the statement is what the asker knows.
 _ASKED_AFTER_BUT = re.compile(rf"\bbut\s+({_QUESTION_START.pattern}.*)", re.IGNORECASE | re.DOTALL)
