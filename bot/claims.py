@@ -111,6 +111,16 @@ def is_yes_no(words: Sequence[str], asked: bool = False) -> bool:
     return asked and len(words) >= 3 and SUBJECT in words[:2] and not QUESTION_WORDS.intersection(words)
 
 
+# "True or false: ..." and "... yes or no?" ask for a verdict; their "or" offers no choice.
+_VERDICT_CHOICES = (("true", "or", "false"), ("false", "or", "true"), ("yes", "or", "no"), ("no", "or", "yes"))
+
+
+def offers_choice(words: Sequence[str]) -> bool:
+    """Whether a question (its words, filler included) offers a choice: "gold or silver?", "Paris or Tokyo?"."""
+    positions = [index for index, word in enumerate(words) if word == "or"]
+    return any(tuple(words[index - 1 : index + 2]) not in _VERDICT_CHOICES for index in positions)
+
+
 class ContrastClasses:
     """Which class of mutually exclusive words a canonical token belongs to, if any."""
 
@@ -214,8 +224,11 @@ class ContrastClasses:
             return None
         order = {fact: index for index, fact in enumerate(ranked)}
 
+        # Only a result is shared out among the people a fact names; a platform or a city is not.
+        about_a_result = "place" in claims.values()
+
         def fit(fact: str) -> tuple[int, int]:
-            return self._people(asserted[fact]), order.get(fact, len(order))
+            return self._people(asserted[fact]) if about_a_result else 0, order.get(fact, len(order))
 
         about = [fact for fact, words in asserted.items() if person in words]
         return min(about, key=fit, default=None)

@@ -10,7 +10,8 @@ synonyms), misspelt or inflected words are mapped onto known ones (inflection, s
   weighted by how rare it is across intents (IDF), so "silver", "1500" or "wife" decide and
   "who", "he" or "olympics" barely count. A word no intent knows counts as fairly rare (a
   paraphrase must not veto the words it shares with a fact); an unknown number as the rarest.
-* **similarity**: IDF-weighted overlap (Dice) with the intent's closest phrasing.
+* **similarity**: IDF-weighted overlap (Dice) with the intent's closest phrasing, a fact's answer and
+  quotes counting as one.
 * **penalties**: naming a person or a number the intent is not about, or asking "when"/"where"/...
   of an intent nobody asks that of.
 
@@ -37,7 +38,16 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
-from bot.claims import SUBJECT, SUBJECT_WORDS, ClaimCheck, ContrastClasses, TimeBound, is_yes_no, time_bound
+from bot.claims import (
+    SUBJECT,
+    SUBJECT_WORDS,
+    ClaimCheck,
+    ContrastClasses,
+    TimeBound,
+    is_yes_no,
+    offers_choice,
+    time_bound,
+)
 from bot.knowledge import Fact, Knowledge, rebuilt_by_constructor
 from bot.normalize import AUXILIARIES, QUESTION_WORDS, STOPWORDS, SynonymTable, content_tokens, is_small_talk, tokens
 from bot.settings import MatchSettings
@@ -80,8 +90,12 @@ CLEAR_LEAD_OVER_UNKNOWNS = 10.0
 _CONJUNCTION = re.compile(r"\s+(?:and|plus|n)\s+|\s*[;+]\s*|[,.!?]\s*also\s+|\?+\s+(?=\S)", re.IGNORECASE)
 MAX_PARTS = 4
 _QUESTION_START = re.compile(rf"(?:{'|'.join(sorted(QUESTION_WORDS | AUXILIARIES))})\b", re.IGNORECASE)
+# After a statement, a question after "but" is what is asked; the statement is what the asker knows.
+_ASKED_AFTER_BUT = re.compile(rf"\bbut\s+({_QUESTION_START.pattern}.*)", re.IGNORECASE | re.DOTALL)
 # What a claimed bound on a time ("under 13 minutes?") asks about.
 TIME_WORD = "time"
+# Words of an answer that say when: a fact saying one answers "when", though no phrasing asks it.
+DAY_WORDS = frozenset({"yesterday", "today", "tonight", "tomorrow"})
 MEASURE_WORDS = frozenset({"time", "date", "age", "old", "many", "much", "long", "tall", "far", "fast", "often"})
 
 
@@ -116,11 +130,12 @@ class MatchResult:
 class _Intent:
     id: str
     is_fact: bool
-    # Every word the intent is asked about, each with the phrasings using it (none for a word only
-    # its keywords, entities or topic have): a question visits only the phrasings it shares a word
-    # with, and no phrasing is kept as a set.
+    # Every word the intent is asked about, and every other word of what it says (its answer and
+    # quotes), each with the phrasings using it (none for a word only its keywords, entities or
+    # topic have): a question visits only the phrasings it shares a word with, and no phrasing is
+    # kept as a set.
     vocabulary: dict[str, tuple[int, ...]]
-    answer_vocabulary: frozenset[str]
+    answer_vocabulary: dict[str, tuple[int, ...]]
     # Each phrasing's total word weight. (Compact on purpose, for 100,000 facts: an array of floats,
     # and the tuples of indexes above shared by every intent.)
     phrasing_weights: Sequence[float] = ()
@@ -213,6 +228,10 @@ def _questions_joined(pieces: list[str]) -> list[str]:
     return joined
 
 
+# What a piece of a question that names nothing finds on its own.
+_NOTHING = MatchResult(Outcome.NOT_FOUND, None, ())
+
+
 class Matcher:
     """Scores questions against one fact base. Build a new one when the knowledge changes."""
 
@@ -226,15 +245,15 @@ class Matcher:
         # Phrasings are indexed once every word's weight is known (below), then dropped.
         phrasings: dict[str, tuple[frozenset[str], ...]] = {}
         for fact in knowledge.facts.values():
-            source_text = " ".join([fact.answer, *(quote.text for quote in fact.quotes)])
             phrasings[fact.id] = self._add_intent(
-                fact.id, True, fact.questions, [*fact.keywords, *fact.entities, fact.topic], source_text
+                fact.id, True, fact.questions, [*fact.keywords, *fact.entities, fact.topic],
+                [fact.answer, *(quote.text for quote in fact.quotes)],
             )
         self._entity_tokens = frozenset(
             token for fact in knowledge.facts.values() for name in fact.entities for token in self._canonical(name)
         )
         for entry in knowledge.out_of_scope.values():
-            phrasings[entry.id] = self._add_intent(entry.id, False, entry.questions, [entry.topic], "")
+            phrasings[entry.id] = self._add_intent(entry.id, False, entry.questions, [entry.topic], [])
         # What each fact says (its answer and quotes), and the words yes/no questions are checked on.
         self._asserted = _AssertedWords(knowledge.facts, self._asserted_words)
         self._contrasts = ContrastClasses(
@@ -247,7 +266,7 @@ class Matcher:
         self._postings: dict[str, list[str]] = {}
         self._credits: dict[str, array[float]] = {}
         for intent in self._intents.values():
-            for token in intent.vocabulary.keys() | intent.answer_vocabulary:
+            for token in intent.vocabulary.keys() | intent.answer_vocabulary.keys():
                 self._postings.setdefault(token, []).append(intent.id)
                 self._credits.setdefault(token, array("d")).append(intent.credit(token))
         count = max(len(self._intents), 1)
@@ -299,16 +318,19 @@ class Matcher:
         return [self._base_forms.get(token, token) for token in self._content_words(text)]
 
     def _add_intent(
-        self, intent_id: str, is_fact: bool, questions: Iterable[str], extra_words: Iterable[str], source_text: str
+        self, intent_id: str, is_fact: bool, questions: Iterable[str], extra_words: Iterable[str], sources: Iterable[str]
     ) -> tuple[frozenset[str], ...]:
         """Adds the intent and returns its phrasings' words, for _with_phrasing_index."""
         phrasings = tuple(frozenset(self._canonical(question)) for question in questions)
         vocabulary = {token for phrasing in phrasings for token in phrasing}
         for words in extra_words:
             vocabulary.update(self._canonical(words))
-        answer_vocabulary = set(self._canonical(source_text)) - vocabulary
-        self._intents[intent_id] = _Intent(intent_id, is_fact, dict.fromkeys(vocabulary, ()), frozenset(answer_vocabulary))
-        return tuple(phrasing for phrasing in phrasings if phrasing)
+        source_words = frozenset(token for text in sources for token in self._canonical(text))
+        answer_vocabulary = source_words - vocabulary
+        self._intents[intent_id] = _Intent(intent_id, is_fact, dict.fromkeys(vocabulary, ()), dict.fromkeys(answer_vocabulary, ()))
+        # What the fact says is one more way of asking about it: a question in the article's own words
+        # ("undeterred by this setback...") is as close to the answer and its quotes as to any phrasing.
+        return tuple(phrasing for phrasing in (*phrasings, source_words) if phrasing)
 
     def _with_phrasing_index(self, intent: _Intent, phrasings: tuple[frozenset[str], ...],
                              shared_indexes: dict[tuple[int, ...], tuple[int, ...]]) -> _Intent:
@@ -316,13 +338,18 @@ class Matcher:
         for index, phrasing in enumerate(phrasings):
             for token in phrasing:
                 phrasings_with[token].append(index)
+
+        def indexed(words: dict[str, tuple[int, ...]]) -> dict[str, tuple[int, ...]]:
+            return {
+                token: shared_indexes.setdefault(indexes, indexes)
+                for token in words
+                for indexes in [tuple(phrasings_with.get(token, ()))]
+            }
+
         return replace(
             intent,
-            vocabulary={
-                token: shared_indexes.setdefault(indexes, indexes)
-                for token in intent.vocabulary
-                for indexes in [tuple(phrasings_with.get(token, ()))]
-            },
+            vocabulary=indexed(intent.vocabulary),
+            answer_vocabulary=indexed(intent.answer_vocabulary),
             phrasing_weights=array("d", (sum(self._weight(token) for token in phrasing) for phrasing in phrasings)),
         )
 
@@ -333,9 +360,14 @@ class Matcher:
             # A number the intent never mentions is another race, year or time: "his time in the 1500".
             if token in self._entity_tokens or (token[0].isdigit() and token not in intent.answer_vocabulary):
                 factor *= OTHER_ENTITY_PENALTY
-            elif token in QUESTION_WORDS or token in MEASURE_WORDS:
+            elif (token in QUESTION_WORDS or token in MEASURE_WORDS) and not self._answers_when(token, intent):
                 factor *= OTHER_QUESTION_WORD_PENALTY
         return factor
+
+    @staticmethod
+    def _answers_when(token: str, intent: _Intent) -> bool:
+        """Whether the intent answers a "when" with a day in what it says ("Warholm (yesterday)")."""
+        return token == "when" and not (DAY_WORDS.isdisjoint(intent.answer_vocabulary) and DAY_WORDS.isdisjoint(intent.vocabulary))
 
     def question_tokens(self, question: str) -> list[str]:
         """The question's canonical words, misspellings of known words corrected."""
@@ -347,8 +379,9 @@ class Matcher:
         return " ".join(sorted(self.question_tokens(question)))
 
     def _corrected(self, token: str) -> list[str]:
-        """A word no intent uses, read as the known word(s) meant; numbers are never corrected."""
-        if token in self._postings or not token[0].isalpha():
+        """A word no intent uses, read as the known word(s) meant; numbers are never corrected, nor
+        a word of a contrast class ("snapchat" is another platform, not "snap" + "chat")."""
+        if token in self._postings or not token[0].isalpha() or self._contrasts.class_of(token):
             return [token]
         inflected = self._uninflected(token)
         if inflected:
@@ -356,6 +389,9 @@ class Matcher:
         same_stem = self._same_stem(token)
         if same_stem:
             return [same_stem]
+        undoubled = self._undoubled(token)
+        if undoubled:
+            return [undoubled]
         if self._speller.is_english(token):  # a real word is a paraphrase, not a typo ("arena", "stood")
             return [token]
         corrected = self._speller.correct(token)
@@ -366,6 +402,14 @@ class Matcher:
         base = _uninflect(token, self._spellings, _INFLECTIONS)
         return self._spellings[base] if base else None
 
+    def _undoubled(self, token: str) -> str | None:
+        """A known word the token is with one letter doubled: "goold" -> gold (an elongated "goooold",
+        which the normaliser writes with two letters), "silverr" -> silver."""
+        for index in range(1, len(token)):
+            if token[index] == token[index - 1] and (word := token[:index] + token[index + 1:]) in self._spellings:
+                return self._spellings[word]
+        return None
+
     def _same_stem(self, token: str) -> str | None:
         """A known word from the same stem: "emotionally" -> emotion, "disappointment" -> disappointing."""
         best, best_shared = None, 0
@@ -375,7 +419,8 @@ class Matcher:
             shared = len(os.path.commonprefix([token, word]))
             if token[shared:] not in _STEM_ENDINGS or word[shared:] not in _STEM_ENDINGS:
                 continue  # "count" and "country" share a start, not a stem
-            if shared > best_shared and shared >= MIN_STEM_SHARE * min(len(token), len(word)):
+            # A word shorter than a stem ("rec", "call") shares none with a longer one ("recent", "calling").
+            if best_shared < shared >= max(MIN_SHARED_STEM, MIN_STEM_SHARE * min(len(token), len(word))):
                 best, best_shared = word, shared
         return self._spellings[best] if best else None
 
@@ -427,7 +472,8 @@ class Matcher:
         """Weighted Dice overlap with the intent's closest phrasing, 0 to 1."""
         shared: dict[int, float] = defaultdict(float)
         for token, weight in weights.items():
-            for index in intent.vocabulary.get(token, ()):
+            indexes = intent.vocabulary.get(token)
+            for index in intent.answer_vocabulary.get(token, ()) if indexes is None else indexes:
                 shared[index] += weight
         return max(
             (2 * weight / (question_weight + intent.phrasing_weights[index]) for index, weight in shared.items()),
@@ -491,6 +537,10 @@ class Matcher:
         return heapq.nlargest(limit, facts, key=closeness.__getitem__)
 
     def match(self, question: str) -> MatchResult:
+        asked = _ASKED_AFTER_BUT.search(question)
+        if asked and not _QUESTION_START.match(question.strip()):
+            # "||he won the 5000|| but what happened in his 1500": what comes before is known already.
+            question = asked.group(1)
         whole = self._match_one(question)
         parts = self._parts(question, whole)
         return replace(whole, parts=parts) if parts else whole
@@ -506,7 +556,7 @@ class Matcher:
         result = self._decide(self._score_tokens(question_tokens))
         claims = self._contrasts.claims(question_tokens, about_subject=SUBJECT in words)
         if claims and is_yes_no(words, asked=question.rstrip().endswith("?")):
-            return self._with_claims_checked(result, question_tokens, claims, offers_choice="or" in words)
+            return self._with_claims_checked(result, question_tokens, claims, offers_choice=offers_choice(words))
         return result
 
     def _parts(self, question: str, whole: MatchResult) -> tuple[tuple[str, MatchResult], ...]:
@@ -529,9 +579,13 @@ class Matcher:
 
     def _answered_parts(self, raw_pieces: tuple[str, ...], whole: MatchResult) -> tuple[tuple[str, MatchResult], ...]:
         pieces = [piece.strip() for piece in raw_pieces if self.question_tokens(piece)]
+        # A first piece that is only a question word ("which people and groups...") asks nothing of its own.
+        if pieces and not self._asks_something(pieces[0]):
+            pieces = pieces[1:]
         if len(pieces) < 2:
             return ()
-        parts = tuple((piece, self._match_one(piece)) for piece in pieces)
+        # Nor does a later one ("..., and what did they get"): it can only be read with the rest.
+        parts = tuple((piece, self._match_one(piece) if self._asks_something(piece) else _NOTHING) for piece in pieces)
         part_facts = {r.best.intent_id for _, r in parts if r.outcome is Outcome.ANSWERED and r.best}
         if not part_facts:
             return ()
@@ -542,6 +596,10 @@ class Matcher:
             return ()
         unanswered_part = any(r.outcome is not Outcome.ANSWERED for _, r in parts)
         return parts if len(part_facts) >= 2 or unanswered_part else ()
+
+    def _asks_something(self, piece: str) -> bool:
+        """Whether a piece of a question names something beyond a question word."""
+        return bool(set(self.question_tokens(piece)) - QUESTION_WORDS)
 
     def _with_bound_checked(self, question_tokens: list[str], bound: TimeBound) -> MatchResult:
         """"Under 13 minutes?": matched as a question about a time (the bound's number is no race or
@@ -558,10 +616,25 @@ class Matcher:
         the question: the whole question's best fact that no other part answers, if it scores enough."""
         if part.outcome is Outcome.ANSWERED or part.out_of_scope_id is not None:
             return part
+        if part.outcome is Outcome.AMBIGUOUS:
+            return self._chosen_by_the_rest(part, whole, taken)
         rest = [item for item in whole.ranked_facts if item.intent_id not in taken]
-        if not rest or rest[0].score < self.settings.clear_lead_threshold:
+        if not rest:
+            return part
+        # A part naming nothing ("... and where?") asks about what the whole question points at first.
+        points_at_it = part is _NOTHING and rest[0] == whole.ranked_facts[0]
+        if rest[0].score < self.settings.clear_lead_threshold and not points_at_it:
             return part
         return MatchResult(Outcome.ANSWERED, rest[0], tuple(rest))
+
+    def _chosen_by_the_rest(self, part: MatchResult, whole: MatchResult, taken: set[str]) -> MatchResult:
+        """A part that could mean several facts ("which events", in "which events and what city is he
+        targeting for 2028") means the one of the facts it matches well that the whole question ranks
+        first, if another part has not taken it: the events of 2028, not those of Paris."""
+        close = {item.intent_id: item for item in part.ranked_facts if item.score >= self.settings.answer_threshold}
+        chosen = next((close[item.intent_id] for item in whole.ranked_facts
+                       if item.intent_id in close and item.intent_id not in taken), None)
+        return replace(part, outcome=Outcome.ANSWERED, best=chosen) if chosen else part
 
     def _with_claims_checked(
         self, result: MatchResult, question_tokens: list[str], claims: dict[str, str], *, offers_choice: bool
@@ -670,6 +743,19 @@ class Matcher:
         if not best.is_fact:
             return MatchResult(Outcome.NOT_FOUND, best, facts, out_of_scope_id=best.intent_id)
         result = MatchResult(Outcome.ANSWERED, best, facts)
-        if len(self.close_to_best(result)) > 1:
+        close = self.close_to_best(result)
+        if len(close) > 1:
+            covering = self._saying_all(close)
+            if covering is not None:
+                return replace(result, best=covering)
             return replace(result, outcome=Outcome.AMBIGUOUS)
         return result
+
+    def _saying_all(self, close: list[Scored]) -> Scored | None:
+        """Of facts about as close to a question, the one that says all the others say, if any: its
+        answer is right whichever of them was meant ("the record in Monaco": the Monaco win and its record)."""
+        for item in close:
+            words = self._asserted[item.intent_id]
+            if all(self._asserted[other.intent_id] <= words for other in close):
+                return item
+        return None

@@ -47,6 +47,9 @@ _DIGIT = re.compile(r"\d")
 # Distinct words remembered by the word-level caches below: far more than a fact base's vocabulary,
 # and a bound, so questions full of made-up words cannot grow memory.
 DICTIONARY_FORMS_CACHED = 1 << 16
+# A letter held for effect ("hiiii", "goooold", "lmaooo") is written twice: no English word has it
+# three times, and the speller takes the one edit left ("hii" -> hi, "goold" -> gold).
+_ELONGATED = re.compile(r"([^\W\d_])\1{2,}")
 _TOKEN = re.compile(r"\d+(?::\d+)+(?:\.\d+)?|\d+(?:\.\d+)?|[^\W\d_]+")
 
 STOPWORDS = frozenset({
@@ -54,7 +57,7 @@ STOPWORDS = frozenset({
     "a", "an", "the", "and", "or", "but", "if", "of", "at", "by", "for", "with", "about", "against", "between",
     "into", "through", "during", "above", "below", "to", "up", "down", "in", "out", "on", "off", "over",
     "under", "again", "further", "then", "once", "here", "there", "all", "any", "both", "each", "few", "more",
-    "most", "other", "some", "such", "no", "nor", "not", "only", "own", "same", "so", "than", "too", "very",
+    "most", "some", "such", "no", "nor", "not", "only", "own", "same", "so", "than", "too", "very",
     "can", "will", "just", "should", "now", "is", "am", "are", "was", "were", "be", "been", "being", "have",
     "has", "had", "having", "do", "does", "did", "doing", "would", "could", "might", "must", "shall", "may",
     "i", "me", "my", "myself", "we", "our", "ours", "you", "your", "yours", "he", "him", "his", "himself",
@@ -63,7 +66,8 @@ STOPWORDS = frozenset({
     # chat filler and words every question about the article shares
     "know", "please", "pls", "plz", "hey", "hi", "hello", "yo", "okay", "ok", "um", "uh", "like", "really",
     "actually", "exactly", "get", "got", "gets", "article", "story", "text", "piece", "news", "kind", "bit",
-    "anything", "something", "u", "ur", "im", "dont", "take", "took", "taken", "taking", "make", "made", "go",
+    "anything", "something", "u", "ur", "im", "dont", "take", "took", "taken", "taking", "make", "made", "making",
+    "makes", "getting", "goes", "gone", "go",
     "went", "going", "gonna", "wanna", "want", "wondering", "curious", "question", "quick", "btw", "came", "come",
     "comes", "men", "mens", "big", "bigger", "biggest", "main", "major", "thing", "things",
     "stuff", "basically", "whats", "wat", "wot", "guy", "man", "dude", "bro", "lol", "name", "named", "called",
@@ -74,9 +78,12 @@ STOPWORDS = frozenset({
     "idk", "nah", "yeah", "yep", "yea", "ya", "yall", "sooo", "soo", "wait", "hmm", "anyone", "anybody", "someone",
     "somebody", "guys", "folks", "chat", "sorry", "exact", "tho", "though", "remind", "forgot", "forget", "need",
     "real", "quickly", "lemme", "let", "us",
-    "w", "eli5",
+    "w", "eli5", "everyone", "everybody", "gm", "gn", "hiya", "heya", "rn", "ppl", "smth", "sth",
+    "r", "still", "among", "amongst", "upon", "every", "actual", "anyway", "anyways",
     # how an exam or a reader asks, rather than what it asks about
     "identify", "passage", "author", "writer", "reporter", "stated", "state", "states", "stating", "explain",
+    "explains", "explained", "explaining", "describes", "describing", "identifies", "identifying", "discusses",
+    "discussing", "lists", "listing",
     "briefly", "list", "mention", "mentioned", "mentions", "refer",
     "referred", "refers", "reference", "indicate", "indicates", "indicated", "suggest", "suggests", "report",
     "reports", "reported", "specify", "specific", "specifically", "provide", "provided", "support", "evidence",
@@ -176,7 +183,8 @@ def _stem(token: str) -> str:
 
 def raw_tokens(text: str) -> list[str]:
     """Folded, unit-normalised, lightly stemmed word tokens of ``text``."""
-    return [_stem(token) for token in _TOKEN.findall(_canonical_numbers(fold(strip_markup(text))))]
+    text = _ELONGATED.sub(r"\1\1", fold(strip_markup(text)))
+    return [_stem(token) for token in _TOKEN.findall(_canonical_numbers(text))]
 
 
 # Definite and plural endings of Norwegian nouns, longest first.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answers import FactBot
-from bot.matcher import Outcome
+from bot.matcher import Outcome, Scored
 from bot.settings import Settings
 
 
@@ -53,6 +53,17 @@ def test_not_in_the_article(factbot, question):
 def test_known_unknown_gets_its_specific_reply(factbot):
     reply = factbot.ask("who won the 1500 metres?")
     assert reply.text.startswith("The article doesn't say who won the 1500 m")
+
+
+def test_the_time_a_race_started_is_not_his_winning_time(factbot):
+    assert factbot.ask("at what time did the 5000 final start").text.startswith("The article doesn't give the date")
+
+
+def test_the_time_of_the_record_is_a_known_unknown_with_its_race_named(factbot):
+    # The record is the 1500 m one: naming the race must not make the record fact outscore "the record time".
+    assert factbot.ask("what was the european 1500 m record time he ran in monaco").text.startswith(
+        "The article says he broke the European 1500 m record in Monaco but doesn't give the time")
+    assert factbot.ask("did he break the european 1500 record").text.startswith("Yes.")
 
 
 def test_nothing_close_still_suggests_topics(factbot):
@@ -139,6 +150,67 @@ def test_and_inside_one_question_is_not_split(factbot, question, fact_id):
 )
 def test_inflected_words_match_their_stems(factbot, question, fact_id):
     assert factbot.ask(question).fact.id == fact_id
+
+
+def test_a_part_that_could_mean_several_facts_means_the_one_the_whole_question_points_to(factbot):
+    # "which events" alone could be Paris or 2028; the rest of the question is about what comes next.
+    reply = factbot.ask("what events and which games is he targeting next")
+    assert "could mean more than one thing" not in reply.text
+    assert "In Los Angeles 2028 he plans to run both" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [("which people and groups did he give credit to", "dedication"), ("where and when is his next big goal", "la_2028_focus")],
+)
+def test_a_question_word_before_and_is_no_part_of_its_own(factbot, question, fact_id):
+    reply = factbot.ask(question)
+    assert reply.fact.id == fact_id and "\n" not in reply.text, reply.text
+
+
+def test_a_question_in_the_article_s_own_words_matches_what_the_fact_says(factbot):
+    # No phrasing says "culminated": the fact's quote does.
+    assert factbot.ask("what culminated in his gold medal at the paris olympics").fact.id == "comeback_after_1500m"
+
+
+@pytest.mark.parametrize("question", ["was 13:13.66 an olympic record?", "did he set an olympic record in monaco"])
+def test_an_olympic_record_is_a_record_not_the_olympics(factbot, question):
+    # The article mentions no Olympic record: his time is no "Yes", and Monaco's record is the European one.
+    reply = factbot.ask(question)
+    assert not reply.matched and not reply.text.startswith("Yes")
+
+
+def test_of_two_close_facts_the_one_saying_all_the_other_says_answers(factbot):
+    # The Monaco win's answer names the record too: it is right whichever of the two was meant.
+    decided = factbot.matcher._decide([Scored("european_record_1500m", 70.0, True), Scored("monaco_win", 69.5, True)])
+    assert decided.outcome is Outcome.ANSWERED and decided.best.intent_id == "monaco_win"
+    # The podium and the gold each say something the other does not: still ambiguous.
+    decided = factbot.matcher._decide([Scored("gold_5000m", 70.0, True), Scored("podium", 69.5, True)])
+    assert decided.outcome is Outcome.AMBIGUOUS
+
+
+@pytest.mark.parametrize("question", ["when did warholm do it", "karsten warholm, when?"])
+def test_a_fact_that_names_the_day_answers_when(factbot, question):
+    # No phrasing asks when of Warholm, but the fact says "(yesterday)".
+    assert factbot.ask(question).fact.id == "congratulated_athletes"
+    assert not factbot.ask("when was the race").matched
+
+
+def test_a_later_part_naming_nothing_is_never_answered_on_its_own(factbot):
+    # "what did he get" is only "what": on its own it matched the summary ("what is the article about").
+    assert "mixed emotions" not in factbot.ask("who is kwemoi and what did he get").text
+    assert not factbot.ask("what medal did koanda win and in what").matched
+
+
+def test_after_a_statement_the_question_after_but_is_what_is_asked(factbot):
+    assert factbot.ask("||jakob took the 5000|| but how did his 1500 go").fact.id == "result_1500m"
+    # after a question, "but" joins another question: both are asked
+    assert "Kwemoi" in factbot.ask("who got silver but who got bronze").text
+
+
+@pytest.mark.parametrize(("word", "not_read_as"), [("call", "calling"), ("rec", "recent"), ("part", "celebrate")])
+def test_a_word_shorter_than_a_stem_is_not_read_as_a_longer_word(factbot, word, not_read_as):
+    assert not_read_as not in factbot.matcher.question_tokens(f"why {word} it that")
 
 
 @pytest.mark.parametrize(

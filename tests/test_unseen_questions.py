@@ -13,7 +13,7 @@ import pytest
 from bot.evaluation import evaluate, read_labelled_questions
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.matcher import Outcome
-from bot.normalize import phrasing_key, strip_markup
+from bot.normalize import phrasing_key, raw_tokens, strip_markup
 from tests.conftest import edit_yaml
 
 BLIND_DIR = Path(__file__).parent / "blind"
@@ -40,6 +40,10 @@ BLIND_DIR = Path(__file__).parent / "blind"
 )
 def test_discord_markup_is_stripped_in_one_place(message, words):
     assert strip_markup(message) == words
+
+
+def test_a_letter_held_for_effect_is_written_twice():
+    assert raw_tokens("sooo goooold lmaooo 1000 m") == ["soo", "goold", "lmaoo", "1000"]
 
 
 @pytest.mark.parametrize(
@@ -77,6 +81,10 @@ def test_autocomplete_ignores_markup_too(factbot):
         ("who did ingebritsen congratulate", "congratulated_athletes"),
         ("did he mention warholme", "congratulated_athletes"),
         ("what stadim was the podium at", "venue"),
+        # letters held for effect, and a chat greeting before the question
+        ("goooold in the 5000??", "gold_5000m"),
+        ("hiiii who got silverrrr", "silver_medalist"),
+        ("gm everyone, which app did he post on", "instagram_post"),
     ],
 )
 def test_typos_people_make(factbot, question, fact_id):
@@ -108,6 +116,107 @@ def test_exam_instructions_are_not_mistaken_for_the_topic(factbot, question, fac
 
 
 @pytest.mark.parametrize(
+    ("question", "plain"),
+    [
+        ("In two sentences, who got silver?", "who got silver?"),
+        ("In your own words, what was his time?", "what was his time?"),
+        ("what did he say regarding his wife", "what did he say about his wife"),
+        ("what did the Norwegian runner win", "what did he win"),
+        ("which events for the next summer olympics", "which events for the next olympics"),
+        ("was he still popular among the spectators rn", "was he popular with the spectators"),
+        ("wat did he win in paris", "what did he win in paris"),  # chat spellings of "what" are "what", not filler
+        ("how many ppl watched every race", "how many watched the race"),
+        ("who was he making it possible for", "who was he make it possible for"),  # every form of make, take, get, go
+        ("explaining his comeback, which trait does the passage describe", "his comeback, which trait"),
+    ],
+)
+def test_how_long_an_answer_and_what_it_is_about_are_no_words_of_the_question(factbot, question, plain):
+    assert factbot.matcher.question_tokens(question) == factbot.matcher.question_tokens(plain)
+
+
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [
+        ("Did he ever consider coming home from the French capital without a medal?", "instagram_post"),
+        ("What is his goal regarding the next Summer Games?", "la_2028_"),
+        ("which sentence does the piece start with", "instagram_post"),  # its answer gives the first line
+        ("name the host city of the 2028 games", "la_2028_focus"),
+        ("which city hosted the olympics", "paris_olympics"),
+    ],
+)
+def test_everyday_paraphrases_find_their_fact(factbot, question, fact_id):
+    reply = factbot.ask(question)
+    assert reply.matched and reply.fact.id.startswith(fact_id)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "token"),
+    [
+        ("the longer of his two races", "5000"),
+        ("the shorter one", "1500"),
+        ("his long-distance win", "5000"),
+        ("his long-term plans", "future"),
+        ("out in front", "lead"),
+        ("was he ahead for most of it", "lead"),
+        ("what lies ahead for him", "future"),
+        ("what a letdown", "disappointing"),
+        ("how did it unfold", "happen"),
+        ("what did he pull off", "win"),
+        ("the monaco dl", "monaco"),
+        ("which continental mark", "record"),
+        ("did he win b4", "before"),
+        ("standing on the podium", "stood"),
+        ("how does the article open", "first_line"),
+        ("what is the beginning of the article", "first_line"),
+    ],
+)
+def test_a_reader_s_words_for_what_the_article_says(factbot, phrase, token):
+    assert token in factbot.matcher.question_tokens(phrase)
+
+
+def test_shortly_is_not_the_shorter_race(factbot):
+    assert "1500" not in factbot.matcher.question_tokens("which race did he win shortly before paris")
+
+
+def test_what_he_did_in_monaco_includes_the_record(factbot):
+    reply = factbot.ask("what did he do in monaco")
+    assert reply.fact.id == "monaco_win" and "European 1500 m record" in reply.text
+    assert all(quote.text in factbot.knowledge.article for quote in reply.quotes)
+
+
+def test_the_comeback_names_the_setback_it_came_back_from(factbot):
+    reply = factbot.ask("what was the setback he recovered from")
+    assert reply.fact.id == "comeback_after_1500m" and "fourth" in reply.text
+    assert "resilience" in factbot.ask("how did he come back from the 1500").text
+
+
+def test_praise_for_his_fellow_olympians_names_them(factbot):
+    reply = factbot.ask("which fellow olympians did he praise")
+    assert "Koanda" in reply.text and "handball" in reply.text
+
+
+@pytest.mark.parametrize("question", ["who wrote 'what a day for norway'?", "who was the crowd's favourite in the 1500?"])
+def test_an_answer_about_him_names_him(factbot, question):
+    assert "Ingebrigtsen" in factbot.ask(question).text
+
+
+def test_his_paris_events_come_with_how_each_went(factbot):
+    reply = factbot.ask("which events did he run in paris")
+    assert reply.fact.id == "paris_events" and "fourth" in reply.text and "gold" in reply.text
+
+
+def test_the_last_picture_names_who_is_on_it(factbot):
+    reply = factbot.ask("who is in the last picture")
+    assert reply.fact.id == "instagram_images" and "Kwemoi" in reply.text and "Fisher" in reply.text
+
+
+def test_other_is_a_word_of_the_question(factbot):
+    # "the other medallists" are the podium beside him, "the other Norwegians" the ones he congratulated.
+    assert "other" in factbot.matcher.question_tokens("the other two medallists")
+    assert factbot.ask("name the other two medal winners of the 5000").fact.id == "podium"
+
+
+@pytest.mark.parametrize(
     ("question", "starts", "must_show"),
     [
         ("did Fisher get silver?", "No.", ["Grant Fisher won the bronze", "Kwemoi"]),
@@ -126,6 +235,16 @@ def test_exam_instructions_are_not_mistaken_for_the_topic(factbot, question, fac
         ("Is this Jakob's first Olympic gold?", "No.", ["second Olympic gold"]),
         ("Is his main target now the 2032 Olympics?", "No.", ["2028"]),
         ("kwemoy got silvr right?", "Yes.", ["Rodgers Kwemoi won the silver"]),
+        # "la ut" (posted) split around its subject asks as "vant han" does; a platform is never spelt into words
+        ("la han bildene ut på tiktok?", "No.", ["Instagram"]),
+        ("hvor la han det ut?", "After his 5000 m win", ["Instagram"]),
+        ("did he share it on snapchat?", "No.", ["Instagram"]),
+        # the "or" of "true or false" / "yes or no" offers no choice between two claimed words
+        ("True or false: Kwemoi took bronze and Fisher took silver.", "No.", ["Rodgers Kwemoi won the silver"]),
+        ("kwemoi won silver, yes or no?", "Yes.", ["Rodgers Kwemoi won the silver"]),
+        # a claim about a sport or a platform is settled by the fact the question matched, however many people it names
+        ("did he congratulate the volleyball team?", "No.", ["handball team"]),
+        ("did he post it on instagram with a podium picture?", "Yes.", ["the last showed the podium", "Kwemoi"]),
     ],
 )
 def test_yes_no_questions_say_yes_or_no_first_then_the_fact(factbot, question, starts, must_show):
@@ -160,12 +279,24 @@ def test_a_check_with_nothing_to_contradict_just_gets_the_fact(factbot, question
         ("hvem gratulerte han", "congratulated_athletes"),
         ("hva er hovedfokuset hans fremover", "la_2028_focus"),
         ("hvor var pallen", "venue"),
+        ("hvilket land representerer han", "who_is_ingebrigtsen"),  # "land" is a country here, not a win
+        ("hvordan taklet han nederlaget på 1500", "comeback_after_1500m"),
+        ("hvor vant han like før lekene", "monaco_win"),  # "før" folds to "for": read as a phrase
+        ("hva sikter han mot neste gang", "la_2028_focus"),
+        ("står det noe om warholm", "congratulated_athletes"),  # "står det" (does it say) is filler
+        ("hvor sto pallen", "venue"),  # where the podium was...
+        ("hvem sto på pallen", "podium"),  # ...and who stood on it
+        ("hvordan kom han tilbake etter tapet", "comeback_after_1500m"),  # "kom tilbake" split by its subject
     ],
 )
 def test_norwegian_questions_are_answered_in_the_articles_language(factbot, question, fact_id):
     reply = factbot.ask(question)
     assert reply.matched and reply.fact.id == fact_id
     assert reply.quotes[0].text in factbot.knowledge.article
+
+
+def test_which_country_another_runner_is_from_is_not_his_medal(factbot):
+    assert not factbot.ask("hvilket land er kwemoi fra").matched
 
 
 @pytest.mark.parametrize("message", ["who", "what?", "thanks", "thank you bot!", "lol", "ok", "<@123456789012345678>"])
@@ -212,12 +343,12 @@ def test_contrasts_file_is_validated(knowledge_copy):
 # Floors, not targets: sets (a)-(f) were scored blind and then used for tuning, so here they only guard
 # against regressions. Set (g), written after the last change, is left out so that it stays untouched.
 BLIND_FLOORS = {
-    "a_discord.jsonl": (0.87, 0.95),
-    "b_students.jsonl": (0.75, 0.90),
-    "c_norwegian.jsonl": (0.87, 0.95),
-    "d_nearmiss.jsonl": (0.88, 0.93),
-    "e_final.jsonl": (0.89, 0.90),
-    "f_final.jsonl": (0.86, 0.95),
+    "a_discord.jsonl": (0.93, 0.95),
+    "b_students.jsonl": (0.86, 0.95),
+    "c_norwegian.jsonl": (0.92, 0.97),
+    "d_nearmiss.jsonl": (0.92, 0.94),
+    "e_final.jsonl": (0.93, 0.92),
+    "f_final.jsonl": (0.94, 0.97),
 }
 
 
