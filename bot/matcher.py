@@ -49,7 +49,18 @@ from bot.claims import (
     time_bound,
 )
 from bot.knowledge import Fact, Knowledge, rebuilt_by_constructor
-from bot.normalize import AUXILIARIES, QUESTION_WORDS, STOPWORDS, SynonymTable, content_tokens, is_small_talk, tokens
+from bot.normalize import (
+    AUXILIARIES,
+    QUESTION_WORDS,
+    STOPWORDS,
+    SynonymTable,
+    asks_about_the_passage,
+    content_tokens,
+    is_small_talk,
+    names_in,
+    tokens,
+    without_passage_verbs,
+)
 from bot.settings import MatchSettings
 from bot.spelling import Speller
 
@@ -371,8 +382,20 @@ class Matcher:
 
     def question_tokens(self, question: str) -> list[str]:
         """The question's canonical words, misspellings of known words corrected."""
+        about_the_passage = asks_about_the_passage(question)
+        if about_the_passage:
+            question = without_passage_verbs(question)
         # A correction may produce filler ("teh" -> the, "whatwas" -> what was): filter once more.
-        return content_tokens(word for token in self._canonical(question) for word in self._corrected(token))
+        words = content_tokens(word for token in self._canonical(question) for word in self._corrected(token))
+        if about_the_passage:
+            # A worksheet's question is answered in the passage: a word no fact uses is how it asks
+            # ("the author's view of his *performance*"), not what, unless it is a name ("why does the
+            # author mention Kipchoge") or most of the question ("what *shoes* did he *wear*").
+            named = {token for name in names_in(question) for token in self._canonical(name)}
+            known = [word for word in words if word in self._postings or word[0].isdigit() or word in named]
+            if known and 2 * (len(words) - len(known)) < len(words):
+                return known
+        return words
 
     def same_question_key(self, question: str) -> str:
         """Questions with the same key ask the same thing ("how old is Jakob" / "How old is he?")."""

@@ -144,6 +144,43 @@ def strip_markup(text: str) -> str:
     return " ".join(_LINE_MARKERS.sub("", text).split())
 
 
+# How a worksheet asks about the passage itself ("Explain…", "according to the passage", "the
+# author…"): its answer is somewhere in the article, by the way it is asked.
+_ABOUT_THE_PASSAGE = re.compile(
+    r"^\W*(?:explain|identify|describe|discuss|compare|contrast|list|summari[sz]e|outline|quote|complete)\b"
+    r"|\baccording to the (?:passage|article|text|author|writer)\b"
+    r"|\b(?:the|this) (?:author|writer|passage|extract)\b"
+    r"|\b(?:in|from) the (?:passage|text|article)\b",
+    re.IGNORECASE,
+)
+
+
+# The passage's own verb ("what does the author *say* about…", "the text *describes*"): how a
+# worksheet points at the article, never what it asks about.
+_PASSAGE_VERB = re.compile(
+    r"\b((?:the|this) (?:author|writer|passage|article|text|extract)(?:'s)?) (?:say|says|said|write|writes|wrote|"
+    r"describe|describes|mention|mentions|suggest|suggests|state|states|report|reports|attribute|attributes|link|links|"
+    r"use|uses|tell|tells|present|presents|portray|portrays|treat|treats|mean|means)\b",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"(?<=[^\W\d_])[\s,;:'’\"(]+([A-ZÆØÅ][^\W\d_]+)")
+
+
+def asks_about_the_passage(text: str) -> bool:
+    """Whether ``text`` is a reading-comprehension question: one the article answers, however worded."""
+    return bool(_ABOUT_THE_PASSAGE.search(strip_markup(text)))
+
+
+def without_passage_verbs(text: str) -> str:
+    """``text`` without the verbs a worksheet uses for the passage itself ("the author says")."""
+    return _PASSAGE_VERB.sub(r"\1", text)
+
+
+def names_in(text: str) -> set[str]:
+    """Capitalised words after the first word, folded: the people, places and things a question names."""
+    return {fold(name) for name in _NAME.findall(strip_markup(text))}
+
+
 def phrasing_key(text: str) -> str:
     """Two texts with the same key are the same phrasing: case, accents, punctuation and markup aside.
     A phrasing may belong to one fact only; whether two phrasings *mean* the same is the matcher's

@@ -13,7 +13,7 @@ import pytest
 from bot.evaluation import evaluate, read_labelled_questions
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.matcher import Outcome
-from bot.normalize import phrasing_key, raw_tokens, strip_markup
+from bot.normalize import asks_about_the_passage, phrasing_key, raw_tokens, strip_markup, without_passage_verbs
 from tests.conftest import edit_yaml
 
 BLIND_DIR = Path(__file__).parent / "blind"
@@ -371,3 +371,35 @@ def test_a_choice_between_two_is_answered_with_the_fact_not_a_yes_or_no(factbot,
 def test_a_question_about_another_athletes_nationality_is_not_confirmed(factbot):
     reply = factbot.ask("is grant fisher american?")
     assert not reply.text.startswith("Yes")
+
+
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [
+        # a word no fact uses is how a worksheet asks, not what it asks about
+        ("What does the author say about Ingebrigtsen's performance at the Monaco Diamond League?", "monaco_win"),
+        ("According to the passage, whom did Ingebrigtsen praise for contributing to Norway's medal tally?",
+         "congratulated_athletes"),
+        ("Quote the sentence where Ingebrigtsen credits his support network.", "dedication"),
+    ],
+)
+def test_a_worksheet_question_is_answered_from_the_passage_in_its_own_words(factbot, question, fact_id):
+    assert factbot.ask(question).fact.id == fact_id
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Explain why the author mentions Eliud Kipchoge.",  # a name the article lacks is what is asked
+        "Explain what shoes Ingebrigtsen wore in the final.",  # most of the question is unknown
+        "According to the passage, what did Usain Bolt say about the race?",
+    ],
+)
+def test_a_worksheet_question_about_what_the_passage_lacks_is_refused(factbot, question):
+    assert not factbot.ask(question).matched
+
+
+def test_the_passages_own_verb_is_not_what_is_asked():
+    assert without_passage_verbs("What does the author say about his time?") == "What does the author about his time?"
+    assert without_passage_verbs("Quote the line where Ingebrigtsen says it") == "Quote the line where Ingebrigtsen says it"
+    assert asks_about_the_passage("Identify the venue.") and not asks_about_the_passage("who won silver")
