@@ -18,6 +18,9 @@ from enum import StrEnum
 
 from bot.normalize import AUXILIARIES, OPENERS, QUESTION_WORDS
 
+# Words that place a claim's word in time relative to the fact rather than claim it.
+_TIME_RELATIONS = frozenset({"before", "after", "since", "until", "ahead", "prior"})
+
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _NUMBER_CLASSES = frozenset({"time", "year", "distance"})
 # A claimed word no fact knows is looked up by at most this many known words of its class.
@@ -140,7 +143,12 @@ class ContrastClasses:
     def claims(self, tokens: Iterable[str], about_subject: bool) -> dict[str, str]:
         """The question's words that claim something checkable, with their class; a claim about
         no one else is a claim about the article's subject when the question names him ("did he...")."""
-        claims = {token: name for token in tokens if (name := self.class_of(token))}
+        words = list(tokens)
+        # "did he win in Monaco *before the Games*": what comes before or after is when, not a claim.
+        claims = {
+            token: name for index, token in enumerate(words)
+            if (name := self.class_of(token)) and (index == 0 or words[index - 1] not in _TIME_RELATIONS)
+        }
         if claims and about_subject and "person" not in claims.values():
             claims[SUBJECT] = "person"
         return claims

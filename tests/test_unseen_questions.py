@@ -403,3 +403,13 @@ def test_the_passages_own_verb_is_not_what_is_asked():
     assert without_passage_verbs("What does the author say about his time?") == "What does the author about his time?"
     assert without_passage_verbs("Quote the line where Ingebrigtsen says it") == "Quote the line where Ingebrigtsen says it"
     assert asks_about_the_passage("Identify the venue.") and not asks_about_the_passage("who won silver")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Did he win the Diamond League race in Monaco before the Games?", "vant han diamond league i monaco før OL?",
+     "did he win in Monaco before the Olympics?"],
+)
+def test_what_comes_before_or_after_is_when_not_a_claim(factbot, question):
+    reply = factbot.ask(question)
+    assert reply.fact.id == "monaco_win" and reply.text.startswith("Yes.")
