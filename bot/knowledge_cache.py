@@ -76,12 +76,18 @@ def cache_key(folder: Path, learned: object, article: str, named_by_folder: bool
     digest = _hash()
     digest.update(_code_fingerprint())
     digest.update(json.dumps([article, named_by_folder, learned], sort_keys=True, ensure_ascii=False).encode())
-    for path in sorted(folder.iterdir()):
-        if path.is_file():
-            digest.update(path.name.encode() + b"\0")
-            digest.update(path.read_bytes())
-            digest.update(b"\0")
+    for path in _files_of(folder):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
     return digest.digest()
+
+
+def _files_of(folder: Path) -> list[Path]:
+    """Every file an article may read: its folder's, sub-folders included (article.yaml may name
+    ``texts/article.txt``), hidden ones left out."""
+    return sorted(path for path in folder.rglob("*")
+                  if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts))
 
 
 @contextmanager

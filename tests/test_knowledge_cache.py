@@ -75,6 +75,17 @@ def test_any_change_to_the_files_builds_afresh(knowledge_copy: Path, cache: Know
     assert library_of(knowledge_copy, cache)[1]
 
 
+def test_an_article_text_in_a_sub_folder_is_part_of_the_key(knowledge_copy: Path, cache: KnowledgeCache) -> None:
+    (knowledge_copy / "texts").mkdir()
+    (knowledge_copy / "article.txt").rename(knowledge_copy / "texts" / "article.txt")
+    edit_yaml(knowledge_copy / "article.yaml", lambda meta: meta.update(file="texts/article.txt"))
+    library_of(knowledge_copy, cache)
+    article = knowledge_copy / "texts" / "article.txt"
+    article.write_text(article.read_text(encoding="utf-8") + "A line added later.\n", encoding="utf-8")
+    factbot, was_built = library_of(knowledge_copy, cache)
+    assert was_built and factbot.knowledge.article.endswith("A line added later.\n")
+
+
 def test_new_learned_phrasings_build_afresh(knowledge_copy: Path, cache: KnowledgeCache) -> None:
     library_of(knowledge_copy, cache)
     factbot, was_built = library_of(knowledge_copy, cache, {"silver_medalist": ["zebra crossing quiz"]})
