@@ -142,6 +142,8 @@ def test_how_long_an_answer_and_what_it_is_about_are_no_words_of_the_question(fa
         ("which sentence does the piece start with", "instagram_post"),  # its answer gives the first line
         ("name the host city of the 2028 games", "la_2028_focus"),
         ("which city hosted the olympics", "paris_olympics"),
+        ("What is his top priority now?", "la_2028_focus"),
+        ("who came in just after him in the 5k", "silver_medalist"),
     ],
 )
 def test_everyday_paraphrases_find_their_fact(factbot, question, fact_id):
@@ -168,6 +170,10 @@ def test_everyday_paraphrases_find_their_fact(factbot, question, fact_id):
         ("standing on the podium", "stood"),
         ("how does the article open", "first_line"),
         ("what is the beginning of the article", "first_line"),
+        ("was he in good shape", "form"),
+        ("his top priority", "focus"),
+        ("where will he race in four years", "2028"),
+        ("who finished just after him", "silver"),
     ],
 )
 def test_a_reader_s_words_for_what_the_article_says(factbot, phrase, token):
