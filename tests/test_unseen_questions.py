@@ -293,6 +293,8 @@ def test_a_check_with_nothing_to_contradict_just_gets_the_fact(factbot, question
         ("hvor sto pallen", "venue"),  # where the podium was...
         ("hvem sto på pallen", "podium"),  # ...and who stood on it
         ("hvordan kom han tilbake etter tapet", "comeback_after_1500m"),  # "kom tilbake" split by its subject
+        ("hvilken linje starter artikkelen med", "instagram_post"),  # its answer gives the first line
+        ("hvem er koanda og bullen, hvorfor gratulerte han dem", "congratulated_athletes"),
     ],
 )
 def test_norwegian_questions_are_answered_in_the_articles_language(factbot, question, fact_id):
