@@ -386,7 +386,7 @@ class Matcher:
         if about_the_passage:
             question = without_passage_verbs(question)
         # A correction may produce filler ("teh" -> the, "whatwas" -> what was): filter once more.
-        words = content_tokens(word for token in self._canonical(question) for word in self._corrected(token))
+        words = content_tokens(word for token in self._question_words(question) for word in self._corrected(token))
         if about_the_passage:
             # A worksheet's question is answered in the passage: a word no fact uses is how it asks
             # ("the author's view of his *performance*"), not what, unless it is a name ("why does the
@@ -396,6 +396,12 @@ class Matcher:
             if known and 2 * (len(words) - len(known)) < len(words):
                 return known
         return words
+
+    def _question_words(self, question: str) -> list[str]:
+        """Like _canonical, but a phrase's last word may be misspelt ("los angles"): people type
+        questions fast, and the facts' own texts are spelt right."""
+        words = content_tokens(tokens(question, self.synonyms, misspelt_ends=True))
+        return [self._base_forms.get(token, token) for token in words]
 
     def same_question_key(self, question: str) -> str:
         """Questions with the same key ask the same thing ("how old is Jakob" / "How old is he?")."""

@@ -7,6 +7,7 @@ Both sides of a comparison go through the same functions, so "Sørum", "sorum" a
 from __future__ import annotations
 
 import functools
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -228,6 +229,25 @@ def raw_tokens(text: str) -> list[str]:
 _FOREIGN_ENDINGS = ("ene", "en", "et", "er", "ne", "a", "e")
 
 
+# A phrase's last word this long or longer is recognised misspelt by one edit ("diamond leauge").
+MIN_MISSPELT_PHRASE_WORD = 5
+
+
+def one_edit_apart(typed: str, word: str) -> bool:
+    """One letter changed, added, dropped, or two neighbours swapped; not one word an inflection
+    of the other ("medals" is "medal" said of more than one, not a misspelling)."""
+    if typed.startswith(word) or word.startswith(typed) or abs(len(typed) - len(word)) > 1:
+        return False
+    start = len(os.path.commonprefix([typed, word]))
+    typed_rest, word_rest = typed[start:], word[start:]
+    return (
+        typed_rest[1:] == word_rest[1:]  # changed
+        or typed_rest[1:] == word_rest  # added
+        or typed_rest == word_rest[1:]  # dropped
+        or typed_rest[:2] == word_rest[1::-1] and typed_rest[2:] == word_rest[2:]  # swapped
+    )
+
+
 class _PhraseRewriter:
     """Replaces phrases (tuples of tokens) by their replacements, the longest phrase first."""
 
@@ -238,18 +258,36 @@ class _PhraseRewriter:
         for phrase in phrases:
             lengths.setdefault(phrase[0], set()).add(len(phrase))
         self._lengths = {first: sorted(found, reverse=True) for first, found in lengths.items()}
+        # The long last words of phrases, by the words before them: what a misspelt last word may be.
+        self._last_words: dict[tuple[str, ...], list[str]] = {}
+        for phrase in phrases:
+            if len(phrase) > 1 and len(phrase[-1]) >= MIN_MISSPELT_PHRASE_WORD:
+                self._last_words.setdefault(phrase[:-1], []).append(phrase[-1])
 
     def __contains__(self, phrase: tuple[str, ...]) -> bool:
         return phrase in self.phrases
 
-    def rewrite(self, tokens: Sequence[str]) -> list[str]:
+    def _phrase_at(self, tokens: Sequence[str], position: int, length: int, *, misspelt_ends: bool) -> tuple[str, ...] | None:
+        """The phrase of ``length`` words at ``position``: as written or, given ``misspelt_ends``, with its
+        last word one edit off ("los angles", "diamond leauge": the words before it say which phrase)."""
+        written = tuple(tokens[position : position + length])
+        if written in self.phrases:
+            return written
+        if not misspelt_ends or len(written) < length:
+            return None
+        head, typed = written[:-1], written[-1]
+        meant = next((word for word in self._last_words.get(head, ()) if one_edit_apart(typed, word)), None)
+        return None if meant is None else (*head, meant)
+
+    def rewrite(self, tokens: Sequence[str], *, misspelt_ends: bool = False) -> list[str]:
+        """``misspelt_ends``: a phrase's last word may be misspelt (in questions; facts are spelt right)."""
         result: list[str] = []
         position = 0
         while position < len(tokens):
             for length in self._lengths.get(tokens[position], ()):
-                replacement = self.phrases.get(tuple(tokens[position : position + length]))
-                if replacement is not None:
-                    result.extend(replacement)
+                phrase = self._phrase_at(tokens, position, length, misspelt_ends=misspelt_ends)
+                if phrase is not None:
+                    result.extend(self.phrases[phrase])
                     position += length
                     break
             else:
@@ -303,9 +341,10 @@ class SynonymTable:
         """One-word variants and the canonical token each stands for."""
         return {key[0]: target[0] for key, target in self._phrases.phrases.items() if len(key) == 1}
 
-    def apply(self, tokens: Sequence[str]) -> list[str]:
+    def apply(self, tokens: Sequence[str], *, misspelt_ends: bool = False) -> list[str]:
+        """``misspelt_ends``: a phrase's long last word may be one edit off (a question's "los angles")."""
         english = self._translations.rewrite([self._dictionary_form(token) for token in tokens])
-        return self._phrases.rewrite(english)
+        return self._phrases.rewrite(english, misspelt_ends=misspelt_ends)
 
     def _uncached_dictionary_form(self, token: str) -> str:
         """A foreign word with a definite or plural ending the table lacks, in the form it has:
@@ -320,9 +359,9 @@ class SynonymTable:
         return token
 
 
-def tokens(text: str, synonyms: SynonymTable) -> list[str]:
-    """Canonical tokens of ``text``: what the matcher compares."""
-    return synonyms.apply(raw_tokens(text))
+def tokens(text: str, synonyms: SynonymTable, *, misspelt_ends: bool = False) -> list[str]:
+    """Canonical tokens of ``text``: what the matcher compares (see SynonymTable.apply)."""
+    return synonyms.apply(raw_tokens(text), misspelt_ends=misspelt_ends)
 
 
 def content_tokens(canonical: Iterable[str]) -> list[str]:

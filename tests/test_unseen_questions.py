@@ -13,7 +13,14 @@ import pytest
 from bot.evaluation import evaluate, read_labelled_questions
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.matcher import Outcome
-from bot.normalize import asks_about_the_passage, phrasing_key, raw_tokens, strip_markup, without_passage_verbs
+from bot.normalize import (
+    asks_about_the_passage,
+    one_edit_apart,
+    phrasing_key,
+    raw_tokens,
+    strip_markup,
+    without_passage_verbs,
+)
 from tests.conftest import edit_yaml
 
 BLIND_DIR = Path(__file__).parent / "blind"
@@ -421,3 +428,21 @@ def test_the_passages_own_verb_is_not_what_is_asked():
 def test_what_comes_before_or_after_is_when_not_a_claim(factbot, question):
     reply = factbot.ask(question)
     assert reply.fact.id == "monaco_win" and reply.text.startswith("Yes.")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("monaco diamond leauge", "monaco diamond league"), ("his plans for los angles", "his plans for los angeles"),
+     ("did he race at the diamond leage", "did he race at the diamond league"), ("karsten warhom", "karsten warholm")],
+)
+def test_a_phrase_is_read_with_its_last_word_misspelt(factbot, typed, meant):
+    assert factbot.matcher.question_tokens(typed) == factbot.matcher.question_tokens(meant)
+
+
+@pytest.mark.parametrize(
+    ("typed", "word", "one_edit"),
+    [("leauge", "league", True), ("angle", "angele", True), ("angelo", "angele", True), ("warhom", "warholm", True),
+     ("medal", "medals", False), ("runners", "runner", False), ("leagues", "league", False), ("lead", "league", False)],
+)
+def test_a_misspelling_is_one_edit_and_an_inflection_is_none(typed, word, one_edit):
+    assert one_edit_apart(typed, word) is one_edit
