@@ -181,6 +181,8 @@ def test_everyday_paraphrases_find_their_fact(factbot, question, fact_id):
         ("his top priority", "focus"),
         ("where will he race in four years", "2028"),
         ("who finished just after him", "silver"),
+        ("which team sport did he name", "handball"),  # the one team sport the article mentions
+        ("kort oppsummert, hva skjedde", "summary"),
     ],
 )
 def test_a_reader_s_words_for_what_the_article_says(factbot, phrase, token):
