@@ -183,6 +183,7 @@ def test_everyday_paraphrases_find_their_fact(factbot, question, fact_id):
         ("who finished just after him", "silver"),
         ("which team sport did he name", "handball"),  # the one team sport the article mentions
         ("kort oppsummert, hva skjedde", "summary"),
+        ("which race did he dominate", "dominant"),
     ],
 )
 def test_a_reader_s_words_for_what_the_article_says(factbot, phrase, token):
@@ -302,7 +303,8 @@ def test_a_check_with_nothing_to_contradict_just_gets_the_fact(factbot, question
         ("hvor sto pallen", "venue"),  # where the podium was...
         ("hvem sto på pallen", "podium"),  # ...and who stood on it
         ("hvordan kom han tilbake etter tapet", "comeback_after_1500m"),  # "kom tilbake" split by its subject
-        ("hvilken linje starter artikkelen med", "instagram_post"),  # its answer gives the first line
+        ("hvilken linje starter artikkelen med", "instagram_post"),
+        ("hvilket stevne vant han like før lekene", "monaco_win"),  # a meet: a race  # its answer gives the first line
         ("hvem er koanda og bullen, hvorfor gratulerte han dem", "congratulated_athletes"),
     ],
 )
