@@ -164,6 +164,12 @@ _PASSAGE_VERB = re.compile(
     r"use|uses|tell|tells|present|presents|portray|portrays|treat|treats|mean|means)\b",
     re.IGNORECASE,
 )
+# ... and said of it in the passive ("the event *mentioned* in the passage", "as *described* in the text").
+_PASSIVE_PASSAGE_VERB = re.compile(
+    r"\b(?:mentioned|named|described|given|cited|stated|reported|referred to|discussed|presented|portrayed|noted) "
+    r"(?=(?:in|by) (?:the|this) (?:passage|article|text|extract|author|writer)\b)",
+    re.IGNORECASE,
+)
 _NAME = re.compile(r"(?<=[^\W\d_])[\s,;:'’\"(]+([A-ZÆØÅ][^\W\d_]+)")
 
 
@@ -174,7 +180,7 @@ def asks_about_the_passage(text: str) -> bool:
 
 def without_passage_verbs(text: str) -> str:
     """``text`` without the verbs a worksheet uses for the passage itself ("the author says")."""
-    return _PASSAGE_VERB.sub(r"\1", text)
+    return _PASSIVE_PASSAGE_VERB.sub("", _PASSAGE_VERB.sub(r"\1", text))
 
 
 def names_in(text: str) -> set[str]:

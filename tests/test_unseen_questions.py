@@ -421,6 +421,8 @@ def test_a_worksheet_question_about_what_the_passage_lacks_is_refused(factbot, q
 def test_the_passages_own_verb_is_not_what_is_asked():
     assert without_passage_verbs("What does the author say about his time?") == "What does the author about his time?"
     assert without_passage_verbs("Quote the line where Ingebrigtsen says it") == "Quote the line where Ingebrigtsen says it"
+    assert without_passage_verbs("the event mentioned in the passage") == "the event in the passage"
+    assert without_passage_verbs("his goals as described by the writer") == "his goals as by the writer"
     assert asks_about_the_passage("Identify the venue.") and not asks_about_the_passage("who won silver")
 
 
