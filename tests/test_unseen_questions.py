@@ -151,6 +151,7 @@ def test_how_long_an_answer_and_what_it_is_about_are_no_words_of_the_question(fa
         ("which city hosted the olympics", "paris_olympics"),
         ("What is his top priority now?", "la_2028_focus"),
         ("who came in just after him in the 5k", "silver_medalist"),
+        ("how did the spectators feel about him in the 1500 final", "fan_favorite_1500m"),
     ],
 )
 def test_everyday_paraphrases_find_their_fact(factbot, question, fact_id):
@@ -184,6 +185,7 @@ def test_everyday_paraphrases_find_their_fact(factbot, question, fact_id):
         ("which team sport did he name", "handball"),  # the one team sport the article mentions
         ("kort oppsummert, hva skjedde", "summary"),
         ("which race did he dominate", "dominant"),
+        ("what did the fans think of him", "fan_favorite"),
     ],
 )
 def test_a_reader_s_words_for_what_the_article_says(factbot, phrase, token):
