@@ -188,6 +188,7 @@ def test_everyday_paraphrases_find_their_fact(factbot, question, fact_id):
         ("what did the fans think of him", "fan_favorite"),
         ("what record did he brake", "shatter"),
         ("what was the opener of his post", "first_line"),
+        ("hva er hovedmålet hans", "focus"),  # his main goal: his primary focus
     ],
 )
 def test_a_reader_s_words_for_what_the_article_says(factbot, phrase, token):
