@@ -189,6 +189,7 @@ def test_everyday_paraphrases_find_their_fact(factbot, question, fact_id):
         ("what record did he brake", "shatter"),
         ("what was the opener of his post", "first_line"),
         ("hva er hovedmålet hans", "focus"),  # his main goal: his primary focus
+        ("who was in the third spot", "bronze"),
     ],
 )
 def test_a_reader_s_words_for_what_the_article_says(factbot, phrase, token):
@@ -457,3 +458,7 @@ def test_a_phrase_is_read_with_its_last_word_misspelt(factbot, typed, meant):
 )
 def test_a_misspelling_is_one_edit_and_an_inflection_is_none(typed, word, one_edit):
     assert one_edit_apart(typed, word) is one_edit
+
+
+def test_a_conversational_opener_is_no_word_of_the_question(factbot):
+    assert factbot.matcher.question_tokens("quick one: who won bronze") == factbot.matcher.question_tokens("who won bronze")
