@@ -321,12 +321,14 @@ class Matcher:
             self._words_of_text.setdefault(text, content_tokens(tokens(text, self.synonyms)))
         return {token for words in self._words_of_text.values() for token in words}
 
-    def _content_words(self, text: str) -> list[str]:
-        words = self._words_of_text.get(text)
-        return words if words is not None else content_tokens(tokens(text, self.synonyms))
+    def _content_words(self, text: str, *, misspelt_ends: bool = False) -> list[str]:
+        words = None if misspelt_ends else self._words_of_text.get(text)
+        return words if words is not None else content_tokens(tokens(text, self.synonyms, misspelt_ends=misspelt_ends))
 
-    def _canonical(self, text: str) -> list[str]:
-        return [self._base_forms.get(token, token) for token in self._content_words(text)]
+    def _canonical(self, text: str, *, misspelt_ends: bool = False) -> list[str]:
+        """``misspelt_ends``: a phrase's last word may be misspelt ("los angles"), as people type
+        questions fast; the facts' own texts are read exactly."""
+        return [self._base_forms.get(token, token) for token in self._content_words(text, misspelt_ends=misspelt_ends)]
 
     def _add_intent(
         self, intent_id: str, is_fact: bool, questions: Iterable[str], extra_words: Iterable[str], sources: Iterable[str]
@@ -386,7 +388,7 @@ class Matcher:
         if about_the_passage:
             question = without_passage_verbs(question)
         # A correction may produce filler ("teh" -> the, "whatwas" -> what was): filter once more.
-        words = content_tokens(word for token in self._question_words(question) for word in self._corrected(token))
+        words = content_tokens(word for token in self._canonical(question, misspelt_ends=True) for word in self._corrected(token))
         if about_the_passage:
             # A worksheet's question is answered in the passage: a word no fact uses is how it asks
             # ("the author's view of his *performance*"), not what, unless it is a name ("why does the
@@ -396,12 +398,6 @@ class Matcher:
             if known and 2 * (len(words) - len(known)) < len(words):
                 return known
         return words
-
-    def _question_words(self, question: str) -> list[str]:
-        """Like _canonical, but a phrase's last word may be misspelt ("los angles"): people type
-        questions fast, and the facts' own texts are spelt right."""
-        words = content_tokens(tokens(question, self.synonyms, misspelt_ends=True))
-        return [self._base_forms.get(token, token) for token in words]
 
     def same_question_key(self, question: str) -> str:
         """Questions with the same key ask the same thing ("how old is Jakob" / "How old is he?")."""

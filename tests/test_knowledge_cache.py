@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import knowledge_cache
 from bot.answers import FactBot
 from bot.database import open_database, sqlite_url
 from bot.evaluation import read_labelled_questions
@@ -121,7 +122,8 @@ def test_a_payload_that_is_not_a_fact_base_is_rebuilt(knowledge_copy: Path, cach
                                                       caplog: pytest.LogCaptureFixture) -> None:
     library_of(knowledge_copy, cache)
     path = cache_file(cache)
-    cache._write(path, path.read_bytes()[29:61], ("not", "a fact base"))  # type: ignore[arg-type]  right key, wrong content
+    key = path.read_bytes()[len(knowledge_cache._MAGIC) : len(knowledge_cache._MAGIC) + knowledge_cache._DIGEST_BYTES]
+    cache._write(path, key, ("not", "a fact base"))  # type: ignore[arg-type]  right key, wrong content
     with caplog.at_level(logging.WARNING):
         assert library_of(knowledge_copy, cache)[1]
     assert "holds something else" in caplog.text
