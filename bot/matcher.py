@@ -59,6 +59,7 @@ from bot.normalize import (
     is_small_talk,
     names_in,
     tokens,
+    without_clause_openers,
     without_passage_verbs,
 )
 from bot.settings import MatchSettings
@@ -89,9 +90,11 @@ PREFIX_EXPANSIONS = 30
 SET_WALK_RATIO = 5
 # A question naming a person (or a number) the intent is not about is about someone else...
 OTHER_ENTITY_PENALTY = 0.7
-# ...and one asking "when" (or for a time, an age, a number) of an intent nobody asks that of
-# wants another kind of answer: "the European record *time*" is not the European record.
+# ...and one asking "when" of an intent nobody asks that of wants another kind of answer...
 OTHER_QUESTION_WORD_PENALTY = 0.85
+# ...all the more one asking for a measure (a time, an age, a number): "the European record *time*" is
+# not the European record, and "how *old* was he when he won his first gold" is not about that gold.
+OTHER_MEASURE_PENALTY = 0.75
 # How far a fact below the answer threshold must lead the next fact, and the closest known
 # unknown, to answer all the same (down to CLEAR_LEAD_THRESHOLD).
 CLEAR_LEAD_OVER_FACTS = 5.0
@@ -373,7 +376,9 @@ class Matcher:
             # A number the intent never mentions is another race, year or time: "his time in the 1500".
             if token in self._entity_tokens or (token[0].isdigit() and token not in intent.answer_vocabulary):
                 factor *= OTHER_ENTITY_PENALTY
-            elif (token in QUESTION_WORDS or token in MEASURE_WORDS) and not self._answers_when(token, intent):
+            elif token in MEASURE_WORDS:
+                factor *= OTHER_MEASURE_PENALTY
+            elif token in QUESTION_WORDS and not self._answers_when(token, intent):
                 factor *= OTHER_QUESTION_WORD_PENALTY
         return factor
 
@@ -384,6 +389,7 @@ class Matcher:
 
     def question_tokens(self, question: str) -> list[str]:
         """The question's canonical words, misspellings of known words corrected."""
+        question = without_clause_openers(question)
         about_the_passage = asks_about_the_passage(question)
         if about_the_passage:
             question = without_passage_verbs(question)

@@ -183,6 +183,19 @@ def without_passage_verbs(text: str) -> str:
     return _PASSIVE_PASSAGE_VERB.sub("", _PASSAGE_VERB.sub(r"\1", text))
 
 
+# "when"/"where" inside a question, opening a clause about someone ("how fast was he *when he* won",
+# "the Olympics *where he* won"), says when the thing asked about happened: it is not what is asked.
+_CLAUSE_OPENER = re.compile(
+    r"(?<=[^\W\d_])(?<!\band)(?<!\bor)(?<!\bso)\s+(?:when|where|while)(?=\s+(?:he|she|they|it|we|i|you|his)\b)",
+    re.IGNORECASE,
+)
+
+
+def without_clause_openers(text: str) -> str:
+    """``text`` without a "when" or "where" that opens a clause rather than asks (see _CLAUSE_OPENER)."""
+    return _CLAUSE_OPENER.sub("", text)
+
+
 def names_in(text: str) -> set[str]:
     """Capitalised words after the first word, folded: the people, places and things a question names."""
     return {fold(name) for name in _NAME.findall(strip_markup(text))}
@@ -235,7 +248,7 @@ def raw_tokens(text: str) -> list[str]:
 _FOREIGN_ENDINGS = ("ene", "en", "et", "er", "ne", "a", "e")
 
 
-# A phrase's last word this long or longer is recognised misspelt by one edit ("diamond leauge").
+# A phrase's first or last word this long or longer is recognised misspelt by one edit ("diamond leauge").
 MIN_MISSPELT_PHRASE_WORD = 5
 
 
@@ -264,11 +277,15 @@ class _PhraseRewriter:
         for phrase in phrases:
             lengths.setdefault(phrase[0], set()).add(len(phrase))
         self._lengths = {first: sorted(found, reverse=True) for first, found in lengths.items()}
-        # The long last words of phrases, by the words before them: what a misspelt last word may be.
+        # The long first and last words of phrases, by the other words: what a misspelt end may be.
         self._last_words: dict[tuple[str, ...], list[str]] = {}
+        self._first_words: dict[tuple[str, ...], list[str]] = {}
         for phrase in phrases:
             if len(phrase) > 1 and len(phrase[-1]) >= MIN_MISSPELT_PHRASE_WORD:
                 self._last_words.setdefault(phrase[:-1], []).append(phrase[-1])
+            if len(phrase) > 1 and len(phrase[0]) >= MIN_MISSPELT_PHRASE_WORD:
+                self._first_words.setdefault(phrase[1:], []).append(phrase[0])
+        self._first_word_lengths = sorted({len(rest) + 1 for rest in self._first_words}, reverse=True)
 
     def __contains__(self, phrase: tuple[str, ...]) -> bool:
         return phrase in self.phrases
@@ -293,13 +310,26 @@ class _PhraseRewriter:
             for length in self._lengths.get(tokens[position], ()):
                 phrase = self._phrase_at(tokens, position, length, misspelt_ends=misspelt_ends)
                 if phrase is not None:
-                    result.extend(self.phrases[phrase])
-                    position += length
                     break
             else:
+                phrase = self._misspelt_start_at(tokens, position) if misspelt_ends else None
+            if phrase is None:
                 result.append(tokens[position])
                 position += 1
+            else:
+                result.extend(self.phrases[phrase])
+                position += len(phrase)
         return result
+
+    def _misspelt_start_at(self, tokens: Sequence[str], position: int) -> tuple[str, ...] | None:
+        """The phrase at ``position`` whose first word is one edit off ("diamnd league")."""
+        typed = tokens[position]
+        for length in self._first_word_lengths:
+            rest = tuple(tokens[position + 1 : position + length])
+            meant = next((word for word in self._first_words.get(rest, ()) if one_edit_apart(typed, word)), None)
+            if meant is not None:
+                return (meant, *rest)
+        return None
 
 
 class SynonymTable:

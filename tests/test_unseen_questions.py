@@ -19,6 +19,7 @@ from bot.normalize import (
     phrasing_key,
     raw_tokens,
     strip_markup,
+    without_clause_openers,
     without_passage_verbs,
 )
 from tests.conftest import edit_yaml
@@ -445,9 +446,11 @@ def test_what_comes_before_or_after_is_when_not_a_claim(factbot, question):
 @pytest.mark.parametrize(
     ("typed", "meant"),
     [("monaco diamond leauge", "monaco diamond league"), ("his plans for los angles", "his plans for los angeles"),
-     ("did he race at the diamond leage", "did he race at the diamond league"), ("karsten warhom", "karsten warholm")],
+     ("did he race at the diamond leage", "did he race at the diamond league"), ("karsten warhom", "karsten warholm"),
+     ("were was the diamnd league race he won", "were was the diamond league race he won"),
+     ("stade de frnace", "stade de france")],
 )
-def test_a_phrase_is_read_with_its_last_word_misspelt(factbot, typed, meant):
+def test_a_phrase_is_read_with_its_first_or_last_word_misspelt(factbot, typed, meant):
     assert factbot.matcher.question_tokens(typed) == factbot.matcher.question_tokens(meant)
 
 
@@ -458,6 +461,25 @@ def test_a_phrase_is_read_with_its_last_word_misspelt(factbot, typed, meant):
 )
 def test_a_misspelling_is_one_edit_and_an_inflection_is_none(typed, word, one_edit):
     assert one_edit_apart(typed, word) is one_edit
+
+
+@pytest.mark.parametrize(
+    ("question", "clause_free"),
+    [("How quick was he when he took the 5000m title?", "How quick was he he took the 5000m title?"),
+     ("Which city hosted the Olympics where he won this gold?", "Which city hosted the Olympics he won this gold?"),
+     ("when did he win", "when did he win"), ("who won and when was it", "who won and when was it"),
+     ("so when he won, what was the time", "so when he won, what was the time")],
+)
+def test_when_opening_a_clause_is_not_what_is_asked(question, clause_free):
+    assert without_clause_openers(question) == clause_free
+
+
+def test_a_time_asked_in_a_clause_is_the_winning_time(factbot):
+    assert factbot.ask("How quick was he when he took the 5000m title?").fact.id == "winning_time"
+
+
+def test_asking_his_age_is_not_asking_about_his_first_gold(factbot):
+    assert not factbot.ask("How old was he when he won his first Olympic gold?").matched
 
 
 def test_a_conversational_opener_is_no_word_of_the_question(factbot):
