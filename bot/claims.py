@@ -73,7 +73,12 @@ def time_bound(words: Sequence[str]) -> TimeBound | None:
 # The article's subject: synonyms.yaml reads his names as "he", so "did he..." and "did Jakob..." agree.
 SUBJECT = "he"
 # Words that may stand before "he" without asking anything ("in his post", "for him").
-_NOT_VERBS = frozenset({"in", "on", "at", "for", "to", "of", "with", "by", "from", "about", "and", "but", "or", "the", "a"})
+_NOT_VERBS = frozenset({
+    "in", "on", "at", "for", "to", "of", "with", "by", "from", "about", "and", "but", "or", "the", "a",
+    # A worksheet's instruction is followed by what to write about: "Describe Ingebrigtsen's status".
+    "describe", "explain", "identify", "name", "list", "summarise", "summarize", "outline", "quote", "state",
+    "discuss", "compare", "give", "tell", "show", "note", "mention",
+})
 _CHECK_ENDINGS = (("right",), ("correct",), ("true",), ("or", "not"), ("yes", "or", "no"))
 # How a fact's text names the subject.
 SUBJECT_WORDS = frozenset({SUBJECT, "his", "him", "himself"})
