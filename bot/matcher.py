@@ -58,6 +58,7 @@ from bot.normalize import (
     content_tokens,
     is_small_talk,
     names_in,
+    question_after_a_remark,
     tokens,
     without_clause_openers,
     without_passage_verbs,
@@ -573,6 +574,13 @@ class Matcher:
             # "||he won the 5000|| but what happened in his 1500": what comes before is known already.
             question = asked.group(1)
         whole = self._match_one(question)
+        asked = question_after_a_remark(question) if whole.outcome is not Outcome.ANSWERED else None
+        if asked:
+            # The remark may be what the question is about ("> Leaving Paris empty-handed…\nwho said
+            # this"), so it is dropped only when the question finds its answer without it.
+            alone = self._match_one(asked)
+            if alone.outcome is Outcome.ANSWERED:
+                question, whole = asked, alone
         parts = self._parts(question, whole)
         return replace(whole, parts=parts) if parts else whole
 

@@ -196,6 +196,23 @@ def without_clause_openers(text: str) -> str:
     return _CLAUSE_OPENER.sub("", text)
 
 
+# A remark, then a question: a sentence end, a line break or an emoji between them ("ngl the comeback
+# arc is insane :fire: what race did he win gold in again").
+_REMARK_THEN_QUESTION = re.compile(
+    rf"(?:[.!]|\n|{_DISCORD_TOKENS.pattern}|[\U0001F000-\U0001FAFF\u2600-\u27BF])\s*"
+    rf"((?:{'|'.join(sorted(QUESTION_WORDS | AUXILIARIES))})\b[^.!\n]*)$",
+    re.IGNORECASE,
+)
+
+
+def question_after_a_remark(text: str) -> str | None:
+    """The question a message ends with after a remark of its own, if it has one."""
+    found = _REMARK_THEN_QUESTION.search(text.rstrip())
+    if found is None or "?" in text[: found.start(1)]:
+        return None
+    return found.group(1)
+
+
 def names_in(text: str) -> set[str]:
     """Capitalised words after the first word, folded: the people, places and things a question names."""
     return {fold(name) for name in _NAME.findall(strip_markup(text))}

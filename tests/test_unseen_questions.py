@@ -17,6 +17,7 @@ from bot.normalize import (
     asks_about_the_passage,
     one_edit_apart,
     phrasing_key,
+    question_after_a_remark,
     raw_tokens,
     strip_markup,
     without_clause_openers,
@@ -480,6 +481,25 @@ def test_a_time_asked_in_a_clause_is_the_winning_time(factbot):
 
 def test_asking_his_age_is_not_asking_about_his_first_gold(factbot):
     assert not factbot.ask("How old was he when he won his first Olympic gold?").matched
+
+
+@pytest.mark.parametrize(
+    ("message", "question"),
+    [("ngl the comeback arc is insane :fire: what race did he win gold in again", "what race did he win gold in again"),
+     ("gm chat\nwho got silver", "who got silver"), ("lol 😭 did he win", "did he win"),
+     ("who won? what time", None), ("> Leaving Paris empty-handed was never an option\nlmao who said this", None)],
+)
+def test_a_question_after_a_remark_is_found(message, question):
+    assert question_after_a_remark(message) == question
+
+
+def test_a_remark_the_question_cannot_be_answered_with_is_left_out(factbot):
+    reply = factbot.ask("ngl the comeback arc is insane :fire:\nwhat race did he win gold in again")
+    assert reply.fact.id == "gold_5000m"
+
+
+def test_a_remark_the_question_is_about_is_kept(factbot):
+    assert factbot.ask("> Leaving Paris empty-handed was never an option.\nwho wrote that").fact.id == "instagram_post"
 
 
 def test_a_conversational_opener_is_no_word_of_the_question(factbot):
