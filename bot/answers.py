@@ -88,6 +88,8 @@ class FactBot:
     def _reply(self, question: str, result: MatchResult) -> Reply:
         if result.outcome is Outcome.ANSWERED and result.best is not None and result.claim is not None:
             return self._verdict(question, result.claim, result.best.score)
+        if result.outcome is Outcome.ANSWERED and result.best is not None and result.summarised_with:
+            return self._summary(question, result.best, result.summarised_with)
         if result.outcome is Outcome.ANSWERED and result.best is not None:
             return self.answer_with(result.best.intent_id, question, result.best.score)
         if result.outcome is Outcome.AMBIGUOUS and result.best is not None:
@@ -132,6 +134,13 @@ class FactBot:
         """The reply for a known fact: used for a clear match and for a "Did you mean" pick."""
         fact = self.knowledge.facts[fact_id]
         return Reply(question, Outcome.ANSWERED, fact.answer, fact, score, quotes=fact.quotes)
+
+    def _summary(self, question: str, best: Scored, mates: tuple[Scored, ...]) -> Reply:
+        """The best fact's answer, then those of its topic-mates: "summarise his plans for 2028"."""
+        facts = [self.knowledge.facts[item.intent_id] for item in (best, *mates)]
+        text = " ".join(fact.answer for fact in facts)
+        quotes = tuple(dict.fromkeys(quote for fact in facts for quote in fact.quotes))
+        return Reply(question, Outcome.ANSWERED, text, facts[0], best.score, quotes=quotes)
 
     def _verdict(self, question: str, claim: ClaimCheck, score: float) -> Reply:
         """Yes or no first, then the fact(s) that settle it: "No. Grant Fisher won the bronze medal..."."""

@@ -77,7 +77,7 @@ _NOT_VERBS = frozenset({
     "in", "on", "at", "for", "to", "of", "with", "by", "from", "about", "and", "but", "or", "the", "a",
     # A worksheet's instruction is followed by what to write about: "Describe Ingebrigtsen's status".
     "describe", "explain", "identify", "name", "list", "summarise", "summarize", "outline", "quote", "state",
-    "discuss", "compare", "give", "tell", "show", "note", "mention",
+    "discuss", "compare", "give", "tell", "show", "note", "mention", "summary",
 })
 _CHECK_ENDINGS = (("right",), ("correct",), ("true",), ("or", "not"), ("yes", "or", "no"))
 # How a fact's text names the subject.

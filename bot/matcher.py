@@ -78,7 +78,11 @@ UNKNOWN_NUMBER_DF = 1.0
 # Question words, and "summary" (the tl;dr asked for), say what kind of answer is wanted: they steer
 # between facts but must never outweigh a word about the subject ("tldr of his insta post").
 QUESTION_WORD_WEIGHT_CAP = 1.5
-ANSWER_KIND_WORDS = QUESTION_WORDS | {"summary"}
+SUMMARY = "summary"
+ANSWER_KIND_WORDS = QUESTION_WORDS | {SUMMARY}
+# A summary asked of a topic ("summarise his plans for 2028") is given from each fact of the best
+# fact's topic that scores at least this share of it.
+SUMMARY_SHARE = 0.75
 # Two words are read as one when they share a prefix this long, covering this share of the shorter one.
 MIN_SHARED_STEM = 5
 MIN_STEM_SHARE = 0.7
@@ -139,6 +143,8 @@ class MatchResult:
     small_talk: bool = False
     # A question asking several things ("his time and who got silver?"), answered part by part.
     parts: tuple[tuple[str, MatchResult], ...] = ()
+    # A summary asked of a topic: the best fact's topic-mates that answer it too.
+    summarised_with: tuple[Scored, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +275,7 @@ class Matcher:
         )
         for entry in knowledge.out_of_scope.values():
             phrasings[entry.id] = self._add_intent(entry.id, False, entry.questions, [entry.topic], [])
+        self._facts = knowledge.facts
         # What each fact says (its answer and quotes), and the words yes/no questions are checked on.
         self._asserted = _AssertedWords(knowledge.facts, self._asserted_words)
         self._contrasts = ContrastClasses(
@@ -596,7 +603,22 @@ class Matcher:
         claims = self._contrasts.claims(question_tokens, about_subject=SUBJECT in words)
         if claims and is_yes_no(words, asked=question.rstrip().endswith("?")):
             return self._with_claims_checked(result, question_tokens, claims, offers_choice=offers_choice(words))
+        if SUMMARY in question_tokens:
+            return self._with_topic_summarised(result)
         return result
+
+    def _with_topic_summarised(self, result: MatchResult) -> MatchResult:
+        """A summary of what the best fact is about: with every fact of its topic that matches nearly as well."""
+        if result.outcome is not Outcome.ANSWERED or result.best is None:
+            return result
+        best = result.best
+        topic = self._facts[best.intent_id].topic
+        mates = tuple(
+            item for item in result.ranked_facts
+            if item.intent_id != best.intent_id and item.score >= SUMMARY_SHARE * best.score
+            and self._facts[item.intent_id].topic == topic
+        )
+        return replace(result, summarised_with=mates) if mates else result
 
     def _parts(self, question: str, whole: MatchResult) -> tuple[tuple[str, MatchResult], ...]:
         """For a question that asks several things ("his time and who got silver?"), its parts to

@@ -504,3 +504,20 @@ def test_a_remark_the_question_is_about_is_kept(factbot):
 
 def test_a_conversational_opener_is_no_word_of_the_question(factbot):
     assert factbot.matcher.question_tokens("quick one: who won bronze") == factbot.matcher.question_tokens("who won bronze")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Summarise Ingebrigtsen's future objectives as described in the article.",
+     "Outline Ingebrigtsen's goals for the Los Angeles Olympics as described in the text."],
+)
+def test_a_summary_of_a_topic_gives_every_fact_of_it(factbot, question):
+    reply = factbot.ask(question)
+    assert not reply.text.startswith("Yes")
+    assert "Los Angeles" in reply.text and "1500 m and the 5000 m" in reply.text
+    assert {quote.text for fact_id in ("la_2028_focus", "la_2028_events")
+            for quote in factbot.knowledge.facts[fact_id].quotes} <= {quote.text for quote in reply.quotes}
+
+
+def test_a_question_that_asks_no_summary_gets_one_fact(factbot):
+    assert factbot.ask("what are his plans for LA 2028").text == factbot.knowledge.facts["la_2028_focus"].answer
