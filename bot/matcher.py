@@ -59,6 +59,7 @@ from bot.normalize import (
     is_small_talk,
     names_in,
     question_after_a_remark,
+    refers_back,
     tokens,
     without_clause_openers,
     without_passage_verbs,
@@ -647,6 +648,11 @@ class Matcher:
             return ()
         # Nor does a later one ("..., and what did they get"): it can only be read with the rest.
         parts = tuple((piece, self._match_one(piece) if self._asks_something(piece) else _NOTHING) for piece in pieces)
+        first = parts[0][1]
+        if first.out_of_scope_id is not None:
+            # "Which event did Warholm win, and what colour was it?": a part about what the refused first
+            # part asks is refused with it, not answered about him.
+            parts = (parts[0], *((piece, first if self._about_the_first_part(piece) else result) for piece, result in parts[1:]))
         part_facts = {r.best.intent_id for _, r in parts if r.outcome is Outcome.ANSWERED and r.best}
         if not part_facts:
             return ()
@@ -657,6 +663,14 @@ class Matcher:
             return ()
         unanswered_part = any(r.outcome is not Outcome.ANSWERED for _, r in parts)
         return parts if len(part_facts) >= 2 or unanswered_part else ()
+
+    def _about_the_first_part(self, piece: str) -> bool:
+        """Whether a later part of a question is about what the first part asks: it points back at it
+        and names no one and nothing of its own (no person, no number, not him)."""
+        if not refers_back(piece):
+            return False
+        words = tokens(piece, self.synonyms)
+        return not any(word in SUBJECT_WORDS or word in self._entity_tokens or word[0].isdigit() for word in words)
 
     def _asks_something(self, piece: str) -> bool:
         """Whether a piece of a question names something beyond a question word."""

@@ -213,6 +213,17 @@ def question_after_a_remark(text: str) -> str | None:
     return found.group(1)
 
 
+# A part of a question pointing back at an earlier one: "..., and what colour was *it*?", "... and *in* what sport?".
+_BACK_REFERENCES = frozenset({"it", "its", "that", "this", "they", "them", "their", "there", "those", "these"})
+_ELLIPTICAL_STARTS = frozenset({"in", "at", "on", "for", "with", "from", "by"})
+
+
+def refers_back(text: str) -> bool:
+    """Whether a part of a question leans on an earlier part: a pronoun for it, or a preposition left hanging."""
+    words = raw_tokens(text)
+    return bool(words) and (words[0] in _ELLIPTICAL_STARTS or not _BACK_REFERENCES.isdisjoint(words))
+
+
 def names_in(text: str) -> set[str]:
     """Capitalised words after the first word, folded: the people, places and things a question names."""
     return {fold(name) for name in _NAME.findall(strip_markup(text))}

@@ -19,6 +19,7 @@ from bot.normalize import (
     phrasing_key,
     question_after_a_remark,
     raw_tokens,
+    refers_back,
     strip_markup,
     without_clause_openers,
     without_passage_verbs,
@@ -522,3 +523,26 @@ def test_a_summary_of_a_topic_gives_every_fact_of_it(factbot, question):
 def test_a_question_that_asks_no_summary_gets_one_fact(factbot):
     reply = factbot.ask("what is his main focus now")
     assert reply.text == factbot.knowledge.facts[reply.fact.id].answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Which event did Karsten Warholm win his medal in, and what colour was it?",
+     "Which medal did Solfrid Koanda get, and in what sport?"],
+)
+def test_a_part_about_a_refused_first_part_is_refused_with_it(factbot, question):
+    assert not factbot.ask(question).matched
+
+
+def test_a_part_asking_something_of_its_own_is_answered_after_a_refused_one(factbot):
+    reply = factbot.ask("who is his coach and who won silver?")
+    assert "Kwemoi" in reply.text and "coach" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("piece", "leans"),
+    [("what colour was it?", True), ("in what sport?", True), ("which Games was that", True),
+     ("who won silver?", False), ("what was his time", False)],
+)
+def test_a_part_refers_back_by_pronoun_or_hanging_preposition(piece, leans):
+    assert refers_back(piece) is leans
