@@ -649,8 +649,8 @@ class Matcher:
         # Nor does a later one ("..., and what did they get"): it can only be read with the rest.
         parts = tuple((piece, self._match_one(piece) if self._asks_something(piece) else _NOTHING) for piece in pieces)
         first = parts[0][1]
-        if first.out_of_scope_id is not None:
-            # "Which event did Warholm win, and what colour was it?": a part about what the refused first
+        if first.outcome is Outcome.NOT_FOUND and first is not _NOTHING:
+            # "Which event did Warholm win, and what colour was it?": a part about what the unanswered first
             # part asks is refused with it, not answered about him.
             parts = (parts[0], *((piece, first if self._about_the_first_part(piece) else result) for piece, result in parts[1:]))
         part_facts = {r.best.intent_id for _, r in parts if r.outcome is Outcome.ANSWERED and r.best}
