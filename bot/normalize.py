@@ -175,7 +175,8 @@ _NAME = re.compile(r"(?<=[^\W\d_])[\s,;:'’\"(]+([A-ZÆØÅ][^\W\d_]+)")
 
 def asks_about_the_passage(text: str) -> bool:
     """Whether ``text`` is a reading-comprehension question: one the article answers, however worded."""
-    return bool(_ABOUT_THE_PASSAGE.search(strip_markup(text)))
+    text = strip_markup(text)
+    return bool(_ABOUT_THE_PASSAGE.search(text) or _PASSAGE_VERB.search(text))
 
 
 def without_passage_verbs(text: str) -> str:

@@ -433,6 +433,8 @@ def test_the_passages_own_verb_is_not_what_is_asked():
     assert without_passage_verbs("the event mentioned in the passage") == "the event in the passage"
     assert without_passage_verbs("his goals as described by the writer") == "his goals as by the writer"
     assert asks_about_the_passage("Identify the venue.") and not asks_about_the_passage("who won silver")
+    assert asks_about_the_passage("What does the article say about his plans?")
+    assert not asks_about_the_passage("tldr of the article pls")
 
 
 @pytest.mark.parametrize(
