@@ -10,7 +10,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from bot.claims import ClaimCheck
+from bot.claims import ClaimCheck, Verdict
 from bot.knowledge import Fact, Knowledge, Quote
 from bot.matcher import Matcher, MatchResult, Outcome, Scored
 from bot.normalize import fold, strip_markup
@@ -145,9 +145,15 @@ class FactBot:
     def _verdict(self, question: str, claim: ClaimCheck, score: float) -> Reply:
         """Yes or no first, then the fact(s) that settle it: "No. Grant Fisher won the bronze medal..."."""
         facts = [self.knowledge.facts[fact_id] for fact_id in claim.fact_ids]
-        text = f"{claim.verdict.value.capitalize()}. " + " ".join(fact.answer for fact in facts)
+        text = f"{self._verdict_word(question, claim.verdict)}. " + " ".join(fact.answer for fact in facts)
         quotes = tuple(dict.fromkeys(quote for fact in facts for quote in fact.quotes))
         return Reply(question, Outcome.ANSWERED, text, facts[0], score, quotes=quotes)
+
+    def _verdict_word(self, question: str, verdict: Verdict) -> str:
+        """Yes or no in the language the question was asked in ("Nei" to "vant han 1500?"); the fact stays as written."""
+        language = self.matcher.language_of(question)
+        words = self.knowledge.verdicts.get(language, {}) if language else {}
+        return words.get(verdict.value, verdict.value.capitalize())
 
     def _refusal(self, question: str) -> str | None:
         if not question or not question.strip():

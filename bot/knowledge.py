@@ -153,6 +153,9 @@ class Knowledge:
     # Other languages' words for English ones, every language together, and their function words.
     translations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     foreign_filler: tuple[str, ...] = ()
+    # Each other language's words (what tells a question in it) and its yes/no verdicts, by language code.
+    foreign_words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    verdicts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     contrasts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Entries `factbot new` drafted that no moderator has reviewed yet.
     drafted_count: int = 0
@@ -438,6 +441,14 @@ def load_knowledge(directory: Path | str, overrides: Mapping[str, str] | None = 
         synonyms=MappingProxyType(synonyms),
         translations=MappingProxyType(translations),
         foreign_filler=tuple(word for language in languages for word in language.filler),
+        foreign_words=MappingProxyType({
+            code: tuple(word for foreign in language.words.values() for word in foreign)
+            for code, language in (translations_file.languages.items() if translations_file else ())
+        }),
+        verdicts=MappingProxyType({
+            code: MappingProxyType(dict(language.verdicts))
+            for code, language in (translations_file.languages.items() if translations_file else ()) if language.verdicts
+        }),
         contrasts=MappingProxyType({name: tuple(words) for name, words in (contrasts_file.contrasts if contrasts_file else {}).items()}),
         drafted_count=sum(spec.drafted for spec in [*fact_specs, *oos_specs]),
     )

@@ -57,8 +57,10 @@ from bot.normalize import (
     asks_about_the_passage,
     content_tokens,
     is_small_talk,
+    language_of,
     names_in,
     question_after_a_remark,
+    raw_tokens,
     refers_back,
     tokens,
     without_clause_openers,
@@ -312,6 +314,14 @@ class Matcher:
             if canonical in self._postings
         }
         self._sorted_spellings = sorted(self._spellings)
+        # What tells a question asked in another language: its one-word terms that no English fact text uses.
+        self._foreign_words = {
+            code: frozenset(
+                token for term in terms if len(words := raw_tokens(term)) == 1
+                for token in words if token.isalpha() and token not in self._postings
+            )
+            for code, terms in knowledge.foreign_words.items()
+        }
         self._words_of_text.clear()  # questions are not cached: memory must not grow with traffic
 
     def __getstate__(self) -> dict[str, Any]:
@@ -413,6 +423,10 @@ class Matcher:
             if known and 2 * (len(words) - len(known)) < len(words):
                 return known
         return words
+
+    def language_of(self, question: str) -> str | None:
+        """The code of the other language the question is asked in, or None for English."""
+        return language_of(question, self._foreign_words)
 
     def same_question_key(self, question: str) -> str:
         """Questions with the same key ask the same thing ("how old is Jakob" / "How old is he?")."""

@@ -6,7 +6,7 @@ that need more than one file at a time (quotes against the article, duplicate id
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -84,6 +84,17 @@ class LanguageSpec(Schema):
     words: dict[NonBlank, list[NonBlank]] = {}
     # Function words with no English counterpart worth keeping ("er", "og", "på").
     filler: list[NonBlank] = []
+    # How this language answers a yes/no question ("Ja", "Nei"): the bot's own word, before the fact.
+    verdicts: dict[Literal["yes", "no"], NonBlank] = {}
+
+    @field_validator("verdicts", mode="before")
+    @classmethod
+    def yes_and_no_as_written(cls, value: object) -> object:
+        """YAML reads an unquoted `yes:` or `no:` key as true or false: take it as the word written."""
+        if isinstance(value, dict):
+            return {{True: "yes", False: "no"}.get(key, key) if isinstance(key, bool) else key: word
+                    for key, word in value.items()}
+        return value
 
 
 class TranslationsFile(Schema):

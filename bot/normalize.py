@@ -10,7 +10,7 @@ import functools
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 
 # Letters that NFKD does not split into a base letter plus an accent.
 _UNSPLITTABLE_LETTERS = str.maketrans(
@@ -223,6 +223,18 @@ def refers_back(text: str) -> bool:
     """Whether a part of a question leans on an earlier part: a pronoun for it, or a preposition left hanging."""
     words = raw_tokens(text)
     return bool(words) and (words[0] in _ELLIPTICAL_STARTS or not _BACK_REFERENCES.isdisjoint(words))
+
+
+# Words of another language a question must use to be read as asked in it ("gratulerte *han* Warholm").
+MIN_FOREIGN_WORDS = 2
+
+
+def language_of(text: str, words_by_language: Mapping[str, Container[str]]) -> str | None:
+    """The other language ``text`` is asked in (its code), if it uses enough of one's words; None for English."""
+    tokens = raw_tokens(text)
+    counts = {code: sum(token in words for token in tokens) for code, words in words_by_language.items()}
+    code, count = max(counts.items(), key=lambda item: item[1], default=(None, 0))
+    return code if count >= MIN_FOREIGN_WORDS else None
 
 
 def names_in(text: str) -> set[str]:

@@ -251,17 +251,17 @@ def test_other_is_a_word_of_the_question(factbot):
         ("Was his winning time 13:31.66?", "No.", ["13:13.66"]),
         ("did Kwemoi win silver?", "Yes.", ["Rodgers Kwemoi won the silver"]),
         ("did he win the 5000?", "Yes.", ["gold medal"]),
-        ("vant han 1500 meter?", "No.", ["fourth"]),
-        ("er han svensk?", "No.", ["Norwegian"]),
+        ("vant han 1500 meter?", "Nei.", ["fourth"]),
+        ("er han svensk?", "Nei.", ["Norwegian"]),
         # a claim about him is checked against his own facts, not the fact about silver
         ("did he get silver in the 5000?", "No.", ["Jakob Ingebrigtsen won the gold", "Rodgers Kwemoi won the silver"]),
         ("so he got silver in the 5000m?", "No.", ["won the gold"]),
-        ("tok han sølv på 5000??", "No.", ["won the gold"]),
+        ("tok han sølv på 5000??", "Nei.", ["won the gold"]),
         ("Is this Jakob's first Olympic gold?", "No.", ["second Olympic gold"]),
         ("Is his main target now the 2032 Olympics?", "No.", ["2028"]),
         ("kwemoy got silvr right?", "Yes.", ["Rodgers Kwemoi won the silver"]),
         # "la ut" (posted) split around its subject asks as "vant han" does; a platform is never spelt into words
-        ("la han bildene ut på tiktok?", "No.", ["Instagram"]),
+        ("la han bildene ut på tiktok?", "Nei.", ["Instagram"]),
         ("hvor la han det ut?", "After his 5000 m win", ["Instagram"]),
         ("did he share it on snapchat?", "No.", ["Instagram"]),
         # the "or" of "true or false" / "yes or no" offers no choice between two claimed words
@@ -438,13 +438,13 @@ def test_the_passages_own_verb_is_not_what_is_asked():
 
 
 @pytest.mark.parametrize(
-    "question",
-    ["Did he win the Diamond League race in Monaco before the Games?", "vant han diamond league i monaco før OL?",
-     "did he win in Monaco before the Olympics?"],
+    ("question", "verdict"),
+    [("Did he win the Diamond League race in Monaco before the Games?", "Yes."),
+     ("vant han diamond league i monaco før OL?", "Ja."), ("did he win in Monaco before the Olympics?", "Yes.")],
 )
-def test_what_comes_before_or_after_is_when_not_a_claim(factbot, question):
+def test_what_comes_before_or_after_is_when_not_a_claim(factbot, question, verdict):
     reply = factbot.ask(question)
-    assert reply.fact.id == "monaco_win" and reply.text.startswith("Yes.")
+    assert reply.fact.id == "monaco_win" and reply.text.startswith(verdict)
 
 
 @pytest.mark.parametrize(
@@ -548,3 +548,33 @@ def test_a_part_asking_something_of_its_own_is_answered_after_a_refused_one(fact
 )
 def test_a_part_refers_back_by_pronoun_or_hanging_preposition(piece, leans):
     assert refers_back(piece) is leans
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict"),
+    [("vant han gull på 1500m??", "Nei. "), ("skal han løpe både 1500 og 5000 i LA?", "Ja. "),
+     ("did he win the 1500?", "No. "), ("Did he win the 5000m in Paris?", "Yes. ")],
+)
+def test_a_yes_or_no_is_given_in_the_language_asked(factbot, question, verdict):
+    reply = factbot.ask(question)
+    assert reply.text.startswith(verdict)
+    assert reply.text.removeprefix(verdict) == " ".join(fact.answer for fact in [reply.fact])
+
+
+def test_one_foreign_looking_word_does_not_make_a_question_norwegian(factbot):
+    assert factbot.matcher.language_of("gratulerte han warholm?") == "nb"
+    assert factbot.matcher.language_of("did he win the handball gold?") is None
+
+
+def test_verdicts_written_as_unquoted_yes_and_no_keys_are_read_as_words(knowledge_copy):
+    path = knowledge_copy / "translations.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("verdicts: {yes: Ja, no: Nei}", "verdicts:\n      yes: Ja\n      no: Nei"),
+                    encoding="utf-8")
+    assert load_knowledge(knowledge_copy).verdicts["nb"] == {"yes": "Ja", "no": "Nei"}
+
+
+def test_a_verdict_in_no_known_language_is_refused_by_name(knowledge_copy):
+    edit_yaml(knowledge_copy / "translations.yaml", lambda data: data["languages"]["nb"].update(verdicts={"maybe": "Kanskje"}))
+    with pytest.raises(KnowledgeError) as error:
+        load_knowledge(knowledge_copy)
+    assert "translations.yaml" in str(error.value) and "verdicts" in str(error.value)
