@@ -81,8 +81,10 @@ STOPWORDS = frozenset({
     "real", "quickly", "lemme", "let", "us",
     "w", "eli5", "everyone", "everybody", "gm", "gn", "hiya", "heya", "rn", "ppl", "smth", "sth",
     "r", "still", "among", "amongst", "upon", "every", "actual", "anyway", "anyways",
+    "spoiler", "spoilers", "fine", "even", "alright", "aight", "literally", "honestly", "seriously", "kinda",
+    "sorta", "right",
     # how an exam or a reader asks, rather than what it asks about
-    "identify", "passage", "author", "writer", "reporter", "stated", "state", "states", "stating", "explain",
+    "identify", "passage", "author", "writer", "stated", "state", "states", "stating", "explain",
     "explains", "explained", "explaining", "describes", "describing", "identifies", "identifying", "discusses",
     "discussing", "lists", "listing",
     "briefly", "list", "mention", "mentioned", "mentions", "refer",
