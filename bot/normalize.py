@@ -153,7 +153,16 @@ _ABOUT_THE_PASSAGE = re.compile(
     r"^\W*(?:explain|identify|describe|discuss|compare|contrast|list|summari[sz]e|outline|quote|complete)\b"
     r"|\baccording to the (?:passage|article|text|author|writer)\b"
     r"|\b(?:the|this) (?:author|writer|passage|extract)\b"
-    r"|\b(?:in|from) the (?:passage|text|article)\b",
+    r"|\b(?:in|from) the (?:passage|text|article)\b"
+    # ... or at a place in it: "the word 'culminated'", "which word means", "in paragraph two", "in brackets"
+    r"|\bparagraph\b|\bin (?:the )?brackets\b|\bwhich (?:word|phrase)\b|\bfind the (?:word|phrase|sentence|line)\b"
+    r"|\bthe (?:word|phrase|term|expression)\s+['\"‘“]",
+    re.IGNORECASE,
+)
+# Where in the text a worksheet points ("in the second paragraph", "paragraph two"): no subject of the question.
+_PARAGRAPH_PLACE = re.compile(
+    r"\b(?:in )?(?:the )?(?:first|second|third|fourth|fifth|last|final|opening|closing|next|\d+(?:st|nd|rd|th)?) paragraph\b"
+    r"|\bparagraph (?:one|two|three|four|five|\d+)\b",
     re.IGNORECASE,
 )
 
@@ -182,8 +191,9 @@ def asks_about_the_passage(text: str) -> bool:
 
 
 def without_passage_verbs(text: str) -> str:
-    """``text`` without the verbs a worksheet uses for the passage itself ("the author says")."""
-    return _PASSIVE_PASSAGE_VERB.sub("", _PASSAGE_VERB.sub(r"\1", text))
+    """``text`` without the verbs a worksheet uses for the passage itself ("the author says"), nor the
+    paragraph it points at ("in the second paragraph")."""
+    return _PARAGRAPH_PLACE.sub("", _PASSIVE_PASSAGE_VERB.sub("", _PASSAGE_VERB.sub(r"\1", text)))
 
 
 # "when"/"where" inside a question, opening a clause about someone ("how fast was he *when he* won",

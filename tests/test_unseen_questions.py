@@ -434,6 +434,9 @@ def test_the_passages_own_verb_is_not_what_is_asked():
     assert without_passage_verbs("his goals as described by the writer") == "his goals as by the writer"
     assert asks_about_the_passage("Identify the venue.") and not asks_about_the_passage("who won silver")
     assert asks_about_the_passage("What does the article say about his plans?")
+    assert asks_about_the_passage("What does the word 'setback' refer to in paragraph two?")
+    assert without_passage_verbs("the word 'setback' in paragraph two") == "the word 'setback' in "
+    assert without_passage_verbs("what is said in the second paragraph") == "what is said "
     assert not asks_about_the_passage("tldr of the article pls")
 
 
