@@ -398,21 +398,32 @@ class SynonymTable:
         translations_of: Mapping[str, Iterable[str]] | None = None,
         filler: Iterable[str] = (),
     ) -> None:
-        phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
-        for canonical, variants in groups.items():
-            target = ("_".join(raw_tokens(canonical)),)
-            for variant in [canonical, *variants]:
-                key = tuple(raw_tokens(variant))
-                if key:
-                    phrases[key] = target
         translations: dict[tuple[str, ...], tuple[str, ...]] = {tuple(raw_tokens(word)): () for word in filler}
         for english, foreign in (translations_of or {}).items():
             target = tuple(raw_tokens(english))
             translations.update((tuple(raw_tokens(variant)), target) for variant in foreign)
         translations.pop((), None)
-        self._phrases = _PhraseRewriter(phrases)
         self._translations = _PhraseRewriter(translations)
+        phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for canonical, variants in groups.items():
+            target = ("_".join(raw_tokens(canonical)),)
+            for variant in [canonical, *variants]:
+                written = tuple(raw_tokens(variant))
+                if written:
+                    phrases[written] = target
+                read = self._read_without_filler(written)
+                if read:
+                    phrases.setdefault(read, target)  # never in place of a phrase written that way
+        self._phrases = _PhraseRewriter(phrases)
         self._cache_dictionary_forms()
+
+    def _read_without_filler(self, written: tuple[str, ...]) -> tuple[str, ...] | None:
+        """A phrase as a question reads it when another language's filler word stands inside it
+        ("rooting *for* him": "for" is Norwegian filler too, dropped before phrases are read); None
+        when nothing inside it is dropped, or its first or last word is (the phrase would say less)."""
+        read = tuple(self._translations.rewrite(written))
+        inner_only = len(read) >= 2 and read[0] == written[0] and read[-1] == written[-1]
+        return read if inner_only and read != written else None
 
     def _cache_dictionary_forms(self) -> None:
         # Words repeat across a fact base's texts: each distinct word is looked up once.

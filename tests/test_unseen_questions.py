@@ -581,3 +581,9 @@ def test_a_verdict_in_no_known_language_is_refused_by_name(knowledge_copy):
     with pytest.raises(KnowledgeError) as error:
         load_knowledge(knowledge_copy)
     assert "translations.yaml" in str(error.value) and "verdicts" in str(error.value)
+
+
+def test_a_phrase_with_another_languages_filler_inside_is_still_read(factbot):
+    # "for" is Norwegian filler, dropped before phrases are read: "rooting for him" must still be one phrase.
+    same = factbot.matcher.question_tokens
+    assert same("were people rooting for him in the 1500 final") == same("was he the fan favourite in the 1500 final")
