@@ -7,6 +7,7 @@ This is the one entry point the command line, the Discord bot and the tests shar
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,15 +138,16 @@ class FactBot:
 
     def _summary(self, question: str, best: Scored, mates: tuple[Scored, ...]) -> Reply:
         """The best fact's answer, then those of its topic-mates: "summarise his plans for 2028"."""
-        facts = [self.knowledge.facts[item.intent_id] for item in (best, *mates)]
-        text = " ".join(fact.answer for fact in facts)
-        quotes = tuple(dict.fromkeys(quote for fact in facts for quote in fact.quotes))
-        return Reply(question, Outcome.ANSWERED, text, facts[0], best.score, quotes=quotes)
+        return self._from_facts(question, [best.intent_id, *(item.intent_id for item in mates)], best.score)
 
     def _verdict(self, question: str, claim: ClaimCheck, score: float) -> Reply:
         """Yes or no first, then the fact(s) that settle it: "No. Grant Fisher won the bronze medal..."."""
-        facts = [self.knowledge.facts[fact_id] for fact_id in claim.fact_ids]
-        text = f"{self._verdict_word(question, claim.verdict)}. " + " ".join(fact.answer for fact in facts)
+        return self._from_facts(question, claim.fact_ids, score, lead=f"{self._verdict_word(question, claim.verdict)}. ")
+
+    def _from_facts(self, question: str, fact_ids: Sequence[str], score: float, lead: str = "") -> Reply:
+        """One reply saying what several facts say, in order, with each quote once."""
+        facts = [self.knowledge.facts[fact_id] for fact_id in fact_ids]
+        text = lead + " ".join(fact.answer for fact in facts)
         quotes = tuple(dict.fromkeys(quote for fact in facts for quote in fact.quotes))
         return Reply(question, Outcome.ANSWERED, text, facts[0], score, quotes=quotes)
 
