@@ -79,7 +79,9 @@ _NOT_VERBS = frozenset({
     "describe", "explain", "identify", "name", "list", "summarise", "summarize", "outline", "quote", "state",
     "discuss", "compare", "give", "tell", "show", "note", "mention", "summary",
 })
-_CHECK_ENDINGS = (("right",), ("correct",), ("true",), ("or", "not"), ("yes", "or", "no"))
+# "... or what?", "... or nah": a question tag asking for a verdict, not a choice.
+_TAGS_AFTER_OR = ("what", "not", "nah", "no", "nope", "something", "smth", "anything")
+_CHECK_ENDINGS = (("right",), ("correct",), ("true",), ("yes", "or", "no"), *(("or", tag) for tag in _TAGS_AFTER_OR))
 # How a fact's text names the subject.
 SUBJECT_WORDS = frozenset({SUBJECT, "his", "him", "himself"})
 
@@ -126,7 +128,11 @@ _VERDICT_CHOICES = (("true", "or", "false"), ("false", "or", "true"), ("yes", "o
 def offers_choice(words: Sequence[str]) -> bool:
     """Whether a question (its words, filler included) offers a choice: "gold or silver?", "Paris or Tokyo?"."""
     positions = [index for index, word in enumerate(words) if word == "or"]
-    return any(tuple(words[index - 1 : index + 2]) not in _VERDICT_CHOICES for index in positions)
+    return any(
+        tuple(words[index - 1 : index + 2]) not in _VERDICT_CHOICES
+        and not (index == len(words) - 2 and words[-1] in _TAGS_AFTER_OR)
+        for index in positions
+    )
 
 
 class ContrastClasses:

@@ -587,3 +587,10 @@ def test_a_phrase_with_another_languages_filler_inside_is_still_read(factbot):
     # "for" is Norwegian filler, dropped before phrases are read: "rooting for him" must still be one phrase.
     same = factbot.matcher.question_tokens
     assert same("were people rooting for him in the 1500 final") == same("was he the fan favourite in the 1500 final")
+
+
+@pytest.mark.parametrize("question", ["this his first olympic gold or what", "is this his first olympic gold or not",
+                                      "was it his first olympic gold or nah"])
+def test_or_what_is_a_question_tag_not_a_choice(factbot, question):
+    reply = factbot.ask(question)
+    assert reply.text.startswith("No.") and "second Olympic gold" in reply.text
