@@ -375,8 +375,11 @@ class _PhraseRewriter:
         return result
 
     def _misspelt_start_at(self, tokens: Sequence[str], position: int) -> tuple[str, ...] | None:
-        """The phrase at ``position`` whose first word is one edit off ("diamnd league")."""
+        """The phrase at ``position`` whose first word is one edit off ("diamnd league"); a filler word
+        is never one ("right before" is not "night before")."""
         typed = tokens[position]
+        if typed in STOPWORDS:
+            return None
         for length in self._first_word_lengths:
             rest = tuple(tokens[position + 1 : position + length])
             meant = next((word for word in self._first_words.get(rest, ()) if one_edit_apart(typed, word)), None)

@@ -455,7 +455,7 @@ def test_what_comes_before_or_after_is_when_not_a_claim(factbot, question, verdi
     [("monaco diamond leauge", "monaco diamond league"), ("his plans for los angles", "his plans for los angeles"),
      ("did he race at the diamond leage", "did he race at the diamond league"), ("karsten warhom", "karsten warholm"),
      ("were was the diamnd league race he won", "were was the diamond league race he won"),
-     ("stade de frnace", "stade de france")],
+     ("stade de frnace", "stade de france"), ("what did he win right before paris", "what did he win right before paris")],
 )
 def test_a_phrase_is_read_with_its_first_or_last_word_misspelt(factbot, typed, meant):
     assert factbot.matcher.question_tokens(typed) == factbot.matcher.question_tokens(meant)
