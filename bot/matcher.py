@@ -679,8 +679,11 @@ class Matcher:
         return parts if len(part_facts) >= 2 or unanswered_part else ()
 
     def _about_the_first_part(self, piece: str) -> bool:
-        """Whether a later part of a question is about what the first part asks: it points back at it
-        and names no one and nothing of its own (no person, no number, not him)."""
+        """Whether a later part of a question is about what the first part asks: it opens no question
+        of its own ("the winning margin between him *and Kwemoi*"), or it points back at the first
+        part and names no one and nothing of its own (no person, no number, not him)."""
+        if not _QUESTION_START.match(piece.strip()):
+            return True
         if not refers_back(piece):
             return False
         words = tokens(piece, self.synonyms)
