@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import ValidationError
 
+from bot.collector import collector_paused
 from bot.models import (
     ArticleMeta,
     ContrastsFile,
@@ -339,6 +340,7 @@ def _raw_ids(name: str, raw: Any, key: str) -> Iterator[tuple[str, str]]:
             yield name, entry["id"]
 
 
+@collector_paused()  # millions of objects at 100,000 facts, and no garbage
 def load_knowledge(directory: Path | str, overrides: Mapping[str, str] | None = None,
                    learned_phrasings: Mapping[str, Sequence[str]] | None = None) -> Knowledge:
     """Read and validate a knowledge folder. Raises ``KnowledgeError`` listing every problem.

@@ -19,20 +19,19 @@ from __future__ import annotations
 
 import copyreg
 import functools
-import gc
 import hashlib
 import json
 import logging
 import os
 import pickle
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from bot.answers import FactBot
+from bot.collector import collector_paused
 from bot.knowledge import Knowledge
 from bot.matcher import Matcher
 from bot.settings import MatchSettings, Settings
@@ -90,19 +89,6 @@ def _files_of(folder: Path) -> list[Path]:
                   if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts))
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Unpickling creates millions of objects and no garbage: without this the cycle collector
-    walks them over and over (3 times slower at 10,000 facts)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 class KnowledgeCache:
     """A folder of compiled fact bases, one file per article folder."""
 
@@ -145,7 +131,7 @@ class KnowledgeCache:
             log.warning("the compiled knowledge %s is damaged; building it again", path)
             return None
         try:
-            with _collector_paused():
+            with collector_paused():
                 knowledge, matcher = pickle.loads(payload)
         except Exception as error:  # noqa: BLE001  a damaged pickle can raise almost anything
             log.warning("the compiled knowledge %s cannot be read (%r); building it again", path, error)

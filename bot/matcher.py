@@ -48,6 +48,7 @@ from bot.claims import (
     offers_choice,
     time_bound,
 )
+from bot.collector import collector_paused
 from bot.knowledge import Fact, Knowledge, rebuilt_by_constructor
 from bot.normalize import (
     AUXILIARIES,
@@ -246,6 +247,7 @@ _NOTHING = MatchResult(Outcome.NOT_FOUND, None, ())
 class Matcher:
     """Scores questions against one fact base. Build a new one when the knowledge changes."""
 
+    @collector_paused()  # the index is millions of objects at 100,000 facts, and no garbage
     def __init__(self, knowledge: Knowledge, settings: MatchSettings) -> None:
         self.settings = settings
         self.synonyms = SynonymTable(knowledge.synonyms, knowledge.translations, knowledge.foreign_filler)
