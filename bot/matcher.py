@@ -276,19 +276,22 @@ class Matcher:
 
         self._order = {intent_id: index for index, intent_id in enumerate(self._intents)}
         # For each word, the intents using it and how much it counts toward each.
-        self._postings: dict[str, list[str]] = {}
-        self._credits: dict[str, array[float]] = {}
+        postings: defaultdict[str, list[str]] = defaultdict(list)
+        credits: defaultdict[str, array[float]] = defaultdict(lambda: array("d"))
         for intent in self._intents.values():
             for token in intent.vocabulary.keys() | intent.answer_vocabulary.keys():
-                self._postings.setdefault(token, []).append(intent.id)
-                self._credits.setdefault(token, array("d")).append(intent.credit(token))
+                postings[token].append(intent.id)
+                credits[token].append(1.0 if token in intent.vocabulary else ANSWER_ONLY_CREDIT)  # credit(), inlined
+        self._postings: dict[str, list[str]] = dict(postings)
+        self._credits: dict[str, array[float]] = dict(credits)
         count = max(len(self._intents), 1)
         self._weights = {token: math.log1p(count / len(ids)) for token, ids in self._postings.items()}
         self._unknown_word_weight = math.log1p(count / UNKNOWN_WORD_DF)
         self._unknown_number_weight = math.log1p(count / UNKNOWN_NUMBER_DF)
         shared_indexes: dict[tuple[int, ...], tuple[int, ...]] = {}
+        token_weights = {token: self._weight(token) for token in self._postings}
         self._intents = {
-            intent_id: self._with_phrasing_index(intent, phrasings.pop(intent_id), shared_indexes)
+            intent_id: self._with_phrasing_index(intent, phrasings.pop(intent_id), shared_indexes, token_weights)
             for intent_id, intent in self._intents.items()
         }
         self._sorted_vocabulary = sorted(self._postings)
@@ -320,7 +323,8 @@ class Matcher:
                               *(quote.text for quote in fact.quotes))]
         texts += [text for entry in knowledge.out_of_scope.values() for text in (*entry.questions, entry.topic)]
         for text in texts:
-            self._words_of_text.setdefault(text, content_tokens(tokens(text, self.synonyms)))
+            if text not in self._words_of_text:  # topics repeat: "In Oslo in 1996" is 100 facts' topic
+                self._words_of_text[text] = content_tokens(tokens(text, self.synonyms))
         return {token for words in self._words_of_text.values() for token in words}
 
     def _content_words(self, text: str, *, misspelt_ends: bool = False) -> list[str]:
@@ -347,8 +351,11 @@ class Matcher:
         # ("undeterred by this setback...") is as close to the answer and its quotes as to any phrasing.
         return tuple(phrasing for phrasing in (*phrasings, source_words) if phrasing)
 
-    def _with_phrasing_index(self, intent: _Intent, phrasings: tuple[frozenset[str], ...],
-                             shared_indexes: dict[tuple[int, ...], tuple[int, ...]]) -> _Intent:
+    @staticmethod
+    def _with_phrasing_index(intent: _Intent, phrasings: tuple[frozenset[str], ...],
+                             shared_indexes: dict[tuple[int, ...], tuple[int, ...]],
+                             token_weights: dict[str, float]) -> _Intent:
+        """``token_weights``: every indexed word's ``_weight``."""
         phrasings_with: dict[str, list[int]] = defaultdict(list)
         for index, phrasing in enumerate(phrasings):
             for token in phrasing:
@@ -365,7 +372,7 @@ class Matcher:
             intent,
             vocabulary=indexed(intent.vocabulary),
             answer_vocabulary=indexed(intent.answer_vocabulary),
-            phrasing_weights=array("d", (sum(self._weight(token) for token in phrasing) for phrasing in phrasings)),
+            phrasing_weights=array("d", (sum(map(token_weights.__getitem__, phrasing)) for phrasing in phrasings)),
         )
 
     def _penalty(self, question_tokens: frozenset[str], intent: _Intent) -> float:

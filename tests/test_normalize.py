@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot import normalize
-from bot.normalize import SynonymTable, content_tokens, fold, raw_tokens, tokens
+from bot.normalize import SynonymTable, content_tokens, fold, phrasing_key, raw_tokens, strip_markup, tokens
 
 
 @pytest.mark.parametrize("text", ["5k", "5 k", "5000m", "5000 m", "5,000m", "5,000 metres", "5000 meters", "5 000 m", "5km", "5000"])
@@ -82,3 +82,9 @@ def test_reads_every_text_as_the_whole_text_pipeline(pieces):
 @pytest.mark.parametrize("text", ["5 km m", "5km m", "no  5", "5  k", "5 000 m", "4. plass", "no. 2 and 3", "\x01 5 k"])
 def test_numbers_read_across_spaces(text):
     assert raw_tokens(text) == _whole_text_tokens(text)
+
+
+@given(st.lists(st.sampled_from(_PIECES + ["'", "_", "?!", "Eriksen's", "ÆØÅ", "x_y"]), max_size=14))
+def test_phrasing_key_is_the_folded_words(pieces):
+    text = "".join(pieces)
+    assert phrasing_key(text) == " ".join(re.sub(r"\W+", " ", fold(strip_markup(text))).split())
