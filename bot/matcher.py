@@ -373,11 +373,9 @@ class Matcher:
                 for indexes in [tuple(phrasings_with.get(token, ()))]
             }
 
-        return replace(
-            intent,
-            vocabulary=indexed(intent.vocabulary),
-            answer_vocabulary=indexed(intent.answer_vocabulary),
-            phrasing_weights=array("d", (sum(map(token_weights.__getitem__, phrasing)) for phrasing in phrasings)),
+        return _Intent(
+            intent.id, intent.is_fact, indexed(intent.vocabulary), indexed(intent.answer_vocabulary),
+            array("d", (sum(map(token_weights.__getitem__, phrasing)) for phrasing in phrasings)),
         )
 
     def _penalty(self, question_tokens: frozenset[str], intent: _Intent) -> float:
