@@ -9,7 +9,6 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from importlib.metadata import version
 from pathlib import Path
 from typing import TextIO, TypeVar
 
@@ -549,12 +548,28 @@ def command_default(args: argparse.Namespace) -> int:
     return command_chat(argparse.Namespace(article=None))
 
 
+class _PrintVersion(argparse.Action):
+    """argparse's "version" action, the version looked up only when asked: reading the package's
+    metadata (and importing the email parser to read it) is 5 ms of every `factbot ask`."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="show program's version number and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        from importlib.metadata import version
+
+        print(f"factbot {version('factbot')}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="factbot", description="Answers questions about one news article. With no command: "
         "runs the Discord bot if DISCORD_TOKEN is set, otherwise chats in this terminal.",
     )
-    parser.add_argument("--version", action="version", version=f"factbot {version('factbot')}")
+    parser.add_argument("--version", action=_PrintVersion)
     parser.add_argument("--env-file", type=Path, metavar="PATH",
                         help="read settings from this file instead of .env in the current folder")
     parser.set_defaults(handler=command_default)

@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import ValidationError
 
+from bot.collector import collector_paused
 from bot.models import (
     ArticleMeta,
     ContrastsFile,
@@ -38,6 +39,7 @@ from bot.models import (
     TranslationsFile,
 )
 from bot.normalize import phrasing_key
+from bot.yaml_reading import load_yaml
 
 ARTICLE_META_FILE = "article.yaml"
 FACTS_FILE = "facts.yaml"
@@ -51,22 +53,6 @@ LEARNED_PHRASINGS = "learned phrasings"
 
 # Far above any real article, and room for 100,000 facts (60 MB of facts.yaml); stops a runaway file early.
 MAX_FILE_BYTES = 256 * 1024 * 1024
-
-class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """libyaml's loader (many times faster than the pure-Python one, the same documents), refusing a
-    key given twice in one mapping: YAML would silently keep the last ("fourth: [4th, …]" lost)."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(None, None, f"{key!r} is given twice", key_node.start_mark)
-            seen.add(key)
-        return super().construct_mapping(node, deep)
-
-
-_YAML_LOADER = _YamlLoader
 
 SchemaT = TypeVar("SchemaT", bound=Schema)
 
@@ -211,7 +197,7 @@ def _read_yaml(
     if text is None:
         return None
     try:
-        data = yaml.load(text, Loader=_YAML_LOADER)
+        data = load_yaml(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -357,6 +343,7 @@ def _raw_ids(name: str, raw: Any, key: str) -> Iterator[tuple[str, str]]:
             yield name, entry["id"]
 
 
+@collector_paused()  # millions of objects at 100,000 facts, and no garbage
 def load_knowledge(directory: Path | str, overrides: Mapping[str, str] | None = None,
                    learned_phrasings: Mapping[str, Sequence[str]] | None = None) -> Knowledge:
     """Read and validate a knowledge folder. Raises ``KnowledgeError`` listing every problem.

@@ -48,6 +48,7 @@ from bot.claims import (
     offers_choice,
     time_bound,
 )
+from bot.collector import collector_paused
 from bot.knowledge import Fact, Knowledge, rebuilt_by_constructor
 from bot.normalize import (
     AUXILIARIES,
@@ -259,6 +260,7 @@ _NOTHING = MatchResult(Outcome.NOT_FOUND, None, ())
 class Matcher:
     """Scores questions against one fact base. Build a new one when the knowledge changes."""
 
+    @collector_paused()  # the index is millions of objects at 100,000 facts, and no garbage
     def __init__(self, knowledge: Knowledge, settings: MatchSettings) -> None:
         self.settings = settings
         self.synonyms = SynonymTable(knowledge.synonyms, knowledge.translations, knowledge.foreign_filler)
@@ -288,19 +290,27 @@ class Matcher:
 
         self._order = {intent_id: index for index, intent_id in enumerate(self._intents)}
         # For each word, the intents using it and how much it counts toward each.
-        self._postings: dict[str, list[str]] = {}
-        self._credits: dict[str, array[float]] = {}
+        postings: defaultdict[str, list[str]] = defaultdict(list)
+        credits: defaultdict[str, array[float]] = defaultdict(lambda: array("d"))
         for intent in self._intents.values():
             for token in intent.vocabulary.keys() | intent.answer_vocabulary.keys():
-                self._postings.setdefault(token, []).append(intent.id)
-                self._credits.setdefault(token, array("d")).append(intent.credit(token))
+                postings[token].append(intent.id)
+                credits[token].append(1.0 if token in intent.vocabulary else ANSWER_ONLY_CREDIT)  # credit(), inlined
+        # Read-only from here on, and kept in the compiled cache: tuples, and one array for all words with
+        # the same credits (most words have one intent, credited 1 or 0.75): fewer objects to read back.
+        self._postings: dict[str, tuple[str, ...]] = {token: tuple(ids) for token, ids in postings.items()}
+        same_credits: dict[bytes, array[float]] = {}
+        self._credits: dict[str, array[float]] = {
+            token: same_credits.setdefault(values.tobytes(), values) for token, values in credits.items()
+        }
         count = max(len(self._intents), 1)
         self._weights = {token: math.log1p(count / len(ids)) for token, ids in self._postings.items()}
         self._unknown_word_weight = math.log1p(count / UNKNOWN_WORD_DF)
         self._unknown_number_weight = math.log1p(count / UNKNOWN_NUMBER_DF)
         shared_indexes: dict[tuple[int, ...], tuple[int, ...]] = {}
+        token_weights = {token: self._weight(token) for token in self._postings}
         self._intents = {
-            intent_id: self._with_phrasing_index(intent, phrasings.pop(intent_id), shared_indexes)
+            intent_id: self._with_phrasing_index(intent, phrasings.pop(intent_id), shared_indexes, token_weights)
             for intent_id, intent in self._intents.items()
         }
         self._sorted_vocabulary = sorted(self._postings)
@@ -340,7 +350,8 @@ class Matcher:
                               *(quote.text for quote in fact.quotes))]
         texts += [text for entry in knowledge.out_of_scope.values() for text in (*entry.questions, entry.topic)]
         for text in texts:
-            self._words_of_text.setdefault(text, content_tokens(tokens(text, self.synonyms)))
+            if text not in self._words_of_text:  # topics repeat: "In Oslo in 1996" is 100 facts' topic
+                self._words_of_text[text] = content_tokens(tokens(text, self.synonyms))
         return {token for words in self._words_of_text.values() for token in words}
 
     def _content_words(self, text: str, *, misspelt_ends: bool = False) -> list[str]:
@@ -367,8 +378,11 @@ class Matcher:
         # ("undeterred by this setback...") is as close to the answer and its quotes as to any phrasing.
         return tuple(phrasing for phrasing in (*phrasings, source_words) if phrasing)
 
-    def _with_phrasing_index(self, intent: _Intent, phrasings: tuple[frozenset[str], ...],
-                             shared_indexes: dict[tuple[int, ...], tuple[int, ...]]) -> _Intent:
+    @staticmethod
+    def _with_phrasing_index(intent: _Intent, phrasings: tuple[frozenset[str], ...],
+                             shared_indexes: dict[tuple[int, ...], tuple[int, ...]],
+                             token_weights: dict[str, float]) -> _Intent:
+        """``token_weights``: every indexed word's ``_weight``."""
         phrasings_with: dict[str, list[int]] = defaultdict(list)
         for index, phrasing in enumerate(phrasings):
             for token in phrasing:
@@ -381,11 +395,9 @@ class Matcher:
                 for indexes in [tuple(phrasings_with.get(token, ()))]
             }
 
-        return replace(
-            intent,
-            vocabulary=indexed(intent.vocabulary),
-            answer_vocabulary=indexed(intent.answer_vocabulary),
-            phrasing_weights=array("d", (sum(self._weight(token) for token in phrasing) for phrasing in phrasings)),
+        return _Intent(
+            intent.id, intent.is_fact, indexed(intent.vocabulary), indexed(intent.answer_vocabulary),
+            array("d", (sum(map(token_weights.__getitem__, phrasing)) for phrasing in phrasings)),
         )
 
     def _penalty(self, question_tokens: frozenset[str], intent: _Intent) -> float:
