@@ -359,8 +359,8 @@ class Matcher:
         return words if words is not None else content_tokens(tokens(text, self.synonyms, misspelt_ends=misspelt_ends))
 
     def _canonical(self, text: str, *, misspelt_ends: bool = False) -> list[str]:
-        """``misspelt_ends``: a phrase's last word may be misspelt ("los angles"), as people type
-        questions fast; the facts' own texts are read exactly."""
+        """``misspelt_ends``: a phrase's first or last word may be misspelt ("los angles", "diamnd
+        league"), as people type questions fast; the facts' own texts are read exactly."""
         return [self._base_forms.get(token, token) for token in self._content_words(text, misspelt_ends=misspelt_ends)]
 
     def _add_intent(
@@ -608,13 +608,13 @@ class Matcher:
             # "||he won the 5000|| but what happened in his 1500": what comes before is known already.
             question = asked.group(1)
         whole = self._match_one(question)
-        asked = question_after_a_remark(question) if whole.outcome is not Outcome.ANSWERED else None
-        if asked:
+        after_remark = question_after_a_remark(question) if whole.outcome is not Outcome.ANSWERED else None
+        if after_remark:
             # The remark may be what the question is about ("> Leaving Paris empty-handed…\nwho said
             # this"), so it is dropped only when the question finds its answer without it.
-            alone = self._match_one(asked)
+            alone = self._match_one(after_remark)
             if alone.outcome is Outcome.ANSWERED:
-                question, whole = asked, alone
+                question, whole = after_remark, alone
         parts = self._parts(question, whole)
         return replace(whole, parts=parts) if parts else whole
 
@@ -673,12 +673,16 @@ class Matcher:
         if len(pieces) < 2:
             return ()
         # Nor does a later one ("..., and what did they get"): it can only be read with the rest.
-        parts = tuple((piece, self._match_one(piece) if self._asks_something(piece) else _NOTHING) for piece in pieces)
-        first = parts[0][1]
-        if first.outcome is Outcome.NOT_FOUND and first is not _NOTHING:
-            # "Which event did Warholm win, and what colour was it?": a part about what the unanswered first
-            # part asks is refused with it, not answered about him.
-            parts = (parts[0], *((piece, first if self._about_the_first_part(piece) else result) for piece, result in parts[1:]))
+        def read(piece: str) -> MatchResult:
+            return self._match_one(piece) if self._asks_something(piece) else _NOTHING
+
+        first = read(pieces[0])
+        # "Which event did Warholm win, and what colour was it?": a part about what the unanswered first
+        # part asks is refused with it, not answered about him.
+        unanswered_first = first.outcome is Outcome.NOT_FOUND and first is not _NOTHING
+        parts = ((pieces[0], first), *(
+            (piece, first if unanswered_first and self._about_the_first_part(piece) else read(piece)) for piece in pieces[1:]
+        ))
         part_facts = {r.best.intent_id for _, r in parts if r.outcome is Outcome.ANSWERED and r.best}
         if not part_facts:
             return ()
