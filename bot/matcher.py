@@ -266,7 +266,8 @@ class Matcher:
         self.synonyms = SynonymTable(knowledge.synonyms, knowledge.translations, knowledge.foreign_filler)
         # Indexing reads every text twice (to find base forms, then to build intents): tokenise once.
         self._words_of_text: dict[str, list[str]] = {}
-        self._base_forms = _base_forms(self._all_words(knowledge))
+        fact_base_words = self._all_words(knowledge)
+        self._base_forms = _base_forms(fact_base_words)
         self._intents: dict[str, _Intent] = {}
         # Phrasings are indexed once every word's weight is known (below), then dropped.
         phrasings: dict[str, tuple[frozenset[str], ...]] = {}
@@ -284,7 +285,7 @@ class Matcher:
         # What each fact says (its answer and quotes), and the words yes/no questions are checked on.
         self._asserted = _AssertedWords(knowledge.facts, self._asserted_words)
         self._contrasts = ContrastClasses(
-            {name: [token for word in words for token in self._canonical(word)] for name, words in knowledge.contrasts.items()},
+            {name: self._contrast_tokens(words, fact_base_words) for name, words in knowledge.contrasts.items()},
             self._entity_tokens,
         )
 
@@ -353,6 +354,12 @@ class Matcher:
             if text not in self._words_of_text:  # topics repeat: "In Oslo in 1996" is 100 facts' topic
                 self._words_of_text[text] = content_tokens(tokens(text, self.synonyms))
         return {token for words in self._words_of_text.values() for token in words}
+
+    def _contrast_tokens(self, words: Iterable[str], fact_base_words: Container[str]) -> list[str]:
+        """A contrast class's words as tokens. A word read as several tokens claims only by those the
+        fact base uses nowhere else: "olympic stadium" is a venue, but "olympic" alone claims none."""
+        tokens_of = [self._canonical(word) for word in words]
+        return [token for tokens in tokens_of for token in tokens if len(tokens) == 1 or token not in fact_base_words]
 
     def _content_words(self, text: str, *, misspelt_ends: bool = False) -> list[str]:
         words = None if misspelt_ends else self._words_of_text.get(text)

@@ -600,3 +600,10 @@ def test_or_what_is_a_question_tag_not_a_choice(factbot, question):
 def test_a_filler_word_is_never_a_misspelt_first_word_of_a_phrase(factbot):
     # "night before" is Warholm's "yesterday"; "right before" is only "before".
     assert factbot.matcher.question_tokens("what did he win right before paris") == ["what", "win", "before", "paris"]
+
+
+def test_a_word_of_a_multi_word_contrast_is_no_claim_on_its_own(factbot):
+    # "olympic stadium" is a venue in contrasts.yaml; "olympic" alone claims no venue.
+    reply = factbot.ask("Var OL bare jubel for Jakob, eller?")
+    assert not reply.text.startswith(("Ja.", "Yes.")) and (reply.fact is None or reply.fact.id != "venue")
+    assert factbot.ask("Was the podium photo taken at the Parc des Princes?").text.startswith("No.")
