@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.normalize import AUXILIARIES, OPENERS, QUESTION_WORDS
+from bot.normalize import AUXILIARIES, OPENERS, QUESTION_WORDS, STOPWORDS
 
 # Words that place a claim's word in time relative to the fact rather than claim it.
 _TIME_RELATIONS = frozenset({"before", "after", "since", "until", "ahead", "prior"})
@@ -125,14 +125,20 @@ def is_yes_no(words: Sequence[str], asked: bool = False) -> bool:
 _VERDICT_CHOICES = (("true", "or", "false"), ("false", "or", "true"), ("yes", "or", "no"), ("no", "or", "yes"))
 
 
-def offers_choice(words: Sequence[str]) -> bool:
-    """Whether a question (its words, filler included) offers a choice: "gold or silver?", "Paris or Tokyo?"."""
-    positions = [index for index, word in enumerate(words) if word == "or"]
-    return any(
-        tuple(words[index - 1 : index + 2]) not in _VERDICT_CHOICES
-        and not (index == len(words) - 2 and words[-1] in _TAGS_AFTER_OR)
-        for index in positions
-    )
+def choices_offered(words: Sequence[str]) -> list[tuple[str, str]]:
+    """The alternatives a question (its words, filler included) offers, a pair for each "or"
+    between two words, filler skipped: "gold or silver?" -> (gold, silver), "the 5000 or the
+    10000" -> (5000, 10000); none for "true or false" or "... or not?"."""
+    pairs = []
+    for index in range(1, len(words) - 1):
+        if (words[index] != "or" or tuple(words[index - 1 : index + 2]) in _VERDICT_CHOICES
+                or (index == len(words) - 2 and words[-1] in _TAGS_AFTER_OR)):
+            continue
+        before = next((word for word in reversed(words[:index]) if word not in STOPWORDS), None)
+        after = next((word for word in words[index + 1 :] if word not in STOPWORDS), None)
+        if before and after:
+            pairs.append((before, after))
+    return pairs
 
 
 class ContrastClasses:
@@ -183,13 +189,13 @@ class ContrastClasses:
 
     def check(
         self, claims: Mapping[str, str], ranked: Sequence[str], asserted: Mapping[str, frozenset[str]],
-        *, offers_choice: bool = False, as_close: Sequence[str] = (),
+        *, choices: Sequence[tuple[str, str]] = (), as_close: Sequence[str] = (),
     ) -> ClaimCheck | None:
         """Confirm or contradict ``claims`` against what the facts assert (``ranked``: the facts the
         matcher found, best first; ``as_close``: those that match the question about as well as the
-        best); None when they don't decide it. ``offers_choice``: the question says "or" ("Paris or
-        Tokyo?"), so two claims of one class ask which, not whether."""
-        if offers_choice and self._alternatives(claims):
+        best); None when they don't decide it. ``choices``: what the question offers with "or" ("Paris
+        or Tokyo?", "the 1500 or the 5000?"): two claims of one class then ask which, not whether."""
+        if choices and self._alternatives(claims, choices):
             return None
         settling = self._settling_fact(claims, ranked, asserted) or ranked[0]
         # The fact the question matched is shown too ("Kwemoi won silver"), if it is about the same race or year.
@@ -228,9 +234,14 @@ class ContrastClasses:
     def _about_the_same_person(claims: Mapping[str, str], words: frozenset[str]) -> bool:
         return all(token in words for token, name in claims.items() if name == "person")
 
-    def _alternatives(self, claims: Mapping[str, str]) -> bool:
+    def _alternatives(self, claims: Mapping[str, str], choices: Sequence[tuple[str, str]]) -> bool:
         named = [name for name in claims.values() if name not in _NUMBER_CLASSES and name != "person"]
-        return len(named) != len(set(named))
+        return len(named) != len(set(named)) or any(self.same_class(*pair) for pair in choices)
+
+    def same_class(self, word: str, other: str) -> bool:
+        """Whether two words exclude each other: gold and silver, the 1500 and the 5000, Instagram and X."""
+        name = self.class_of(word)
+        return name is not None and name == self.class_of(other)
 
     def _settling_fact(
         self, claims: Mapping[str, str], ranked: Sequence[str], asserted: Mapping[str, frozenset[str]]

@@ -45,7 +45,7 @@ from bot.claims import (
     ContrastClasses,
     TimeBound,
     is_yes_no,
-    offers_choice,
+    choices_offered,
     time_bound,
 )
 from bot.collector import collector_paused
@@ -633,13 +633,30 @@ class Matcher:
         bound = time_bound(words)
         if bound is not None and not QUESTION_WORDS.intersection(words):
             return self._with_bound_checked(question_tokens, bound)
+        choices = choices_offered(words)
         result = self._decide(self._score_tokens(question_tokens))
+        if result.outcome is not Outcome.ANSWERED:
+            result = self._one_alternative_answering(question_tokens, choices) or result
         claims = self._contrasts.claims(question_tokens, about_subject=SUBJECT in words)
         if claims and is_yes_no(words, asked=question.rstrip().endswith("?")):
-            return self._with_claims_checked(result, question_tokens, claims, offers_choice=offers_choice(words))
+            return self._with_claims_checked(result, question_tokens, claims, choices=choices)
         if SUMMARY in question_tokens:
             return self._with_topic_summarised(result)
         return result
+
+    def _one_alternative_answering(self, question_tokens: list[str], choices: list[tuple[str, str]]) -> MatchResult | None:
+        """A question offering a choice of one class ("the 1500 or the 5000?", "insta or X?") that
+        finds no answer whole: asked with each alternative alone, the one a fact answers is the
+        answer, and the other is not a word that fact lacks. When both answer, neither is chosen."""
+        pair = next(((word, other) for word, other in choices if self._contrasts.same_class(word, other)), None)
+        if pair is None:
+            return None
+        answered = [
+            result for dropped in pair
+            if (result := self._decide(self._score_tokens([token for token in question_tokens if token != dropped]))).outcome
+            is Outcome.ANSWERED
+        ]
+        return answered[0] if len(answered) == 1 else None
 
     def _with_topic_summarised(self, result: MatchResult) -> MatchResult:
         """A summary of what the best fact is about: with every fact of its topic that matches nearly as well."""
@@ -752,7 +769,8 @@ class Matcher:
         return replace(part, outcome=Outcome.ANSWERED, best=chosen) if chosen else part
 
     def _with_claims_checked(
-        self, result: MatchResult, question_tokens: list[str], claims: dict[str, str], *, offers_choice: bool
+        self, result: MatchResult, question_tokens: list[str], claims: dict[str, str], *,
+        choices: list[tuple[str, str]],
     ) -> MatchResult:
         """A yes/no question's match, with the verdict of the facts on what it claims."""
         looked_up = None
@@ -761,14 +779,14 @@ class Matcher:
         if looked_up is not None:
             # Found only through another word of the claimed word's class ("Swedish?" -> Norwegian): answer
             # only when the facts decide the claim, else the question stays unanswered.
-            check = self._contrasts.check(claims, self._ranked_ids(looked_up), self._asserted, offers_choice=offers_choice,
+            check = self._contrasts.check(claims, self._ranked_ids(looked_up), self._asserted, choices=choices,
                                          as_close=self._as_close(looked_up))
             return replace(looked_up, claim=check) if check else result
         if result.out_of_scope_id is not None:
             return self._contradicting_fact(result, claims) or result
         if result.outcome is Outcome.NOT_FOUND or result.best is None:
             return result
-        check = self._contrasts.check(claims, self._ranked_ids(result), self._asserted, offers_choice=offers_choice,
+        check = self._contrasts.check(claims, self._ranked_ids(result), self._asserted, choices=choices,
                                      as_close=self._as_close(result))
         if check is None:
             return result

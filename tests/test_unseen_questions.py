@@ -281,6 +281,23 @@ def test_yes_no_questions_say_yes_or_no_first_then_the_fact(factbot, question, s
     assert reply.quotes and all(article[q.start : q.end] == q.text for q in reply.quotes)
 
 
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [
+        ("was the monaco record in the 1500 or 5000?", "european_record_1500m"),
+        ("rekorden i monaco, var det på 1500 el 5000?", "european_record_1500m"),
+        ("vant han gull på 1500 eller 5000?", "gold_5000m"),
+        # the alternative no fact knows is not something the answer lacks
+        ("jakob posted on insta or X?", "instagram_post"),
+        ("did he win gold in the 5000 or the 10000", "gold_5000m"),
+    ],
+)
+def test_a_choice_asks_which_and_gets_the_fact_with_no_verdict(factbot, question, fact_id):
+    reply = factbot.ask(question)
+    assert reply.matched and reply.fact.id == fact_id, reply.text
+    assert not reply.text.startswith(("Yes.", "No.", "Ja.", "Nei.")), reply.text
+
+
 def test_a_no_about_a_person_quotes_the_fact_that_settles_it_and_the_one_asked_about(factbot):
     quotes = [quote.text for quote in factbot.ask("did Fisher get silver?").quotes]
     assert quotes[0] == "bronze medalist Grant Fisher"
