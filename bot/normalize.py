@@ -190,6 +190,12 @@ _PASSIVE_PASSAGE_VERB = re.compile(
     r"(?=(?:in|by) (?:the|this) (?:passage|article|text|extract|author|writer)\b)",
     re.IGNORECASE,
 )
+# ... and what a worksheet asks to find does in it ("the phrase that *shows*", "a word which *means*").
+_FOUND_BY_ITS_ROLE = re.compile(
+    r"\b((?:word|words|phrase|phrases|sentence|line|lines|detail|details|quote|quotation|evidence) (?:that|which)) "
+    r"(?:shows?|suggests?|tells? us|tells?|indicates?|means?|reveals?|proves?|implies|demonstrates?)\b",
+    re.IGNORECASE,
+)
 _NAME = re.compile(r"(?<=[^\W\d_])[\s,;:'’\"(]+([A-ZÆØÅ][^\W\d_]+)")
 
 
@@ -200,9 +206,10 @@ def asks_about_the_passage(text: str) -> bool:
 
 
 def without_passage_verbs(text: str) -> str:
-    """``text`` without the verbs a worksheet uses for the passage itself ("the author says"), nor the
-    paragraph it points at ("in the second paragraph")."""
-    return _PARAGRAPH_PLACE.sub("", _PASSIVE_PASSAGE_VERB.sub("", _PASSAGE_VERB.sub(r"\1", text)))
+    """``text`` without the verbs a worksheet uses for the passage itself ("the author says", "the
+    phrase that shows"), nor the paragraph it points at ("in the second paragraph")."""
+    text = _FOUND_BY_ITS_ROLE.sub(r"\1", _PASSAGE_VERB.sub(r"\1", text))
+    return _PARAGRAPH_PLACE.sub("", _PASSIVE_PASSAGE_VERB.sub("", text))
 
 
 # "when"/"where" inside a question, opening a clause about someone ("how fast was he *when he* won",
