@@ -112,6 +112,8 @@ CLEAR_LEAD_OVER_UNKNOWNS = 10.0
 # question that asks several things; "&" joins names ("Mol & Sørum").
 _CONJUNCTION = re.compile(r"\s+(?:and|plus|n)\s+|\s*[;+]\s*|[,.!?]\s*also\s+|\?+\s+(?=\S)", re.IGNORECASE)
 MAX_PARTS = 4
+# Words a question quotes: in quotation marks (an apostrophe inside a word is no mark) or in brackets.
+_QUOTED_SPAN = re.compile(r"(?<!\w)['‘\"“(]([^\"“”()]{2,150}?)['’\"”)](?!\w)")
 _QUESTION_START = re.compile(rf"(?:{'|'.join(sorted(QUESTION_WORDS | AUXILIARIES))})\b", re.IGNORECASE)
 # After a statement, a question after "but" is what is asked; the statement is what the asker knows.
 _ASKED_AFTER_BUT = re.compile(rf"\bbut\s+({_QUESTION_START.pattern}.*)", re.IGNORECASE | re.DOTALL)
@@ -622,8 +624,31 @@ class Matcher:
             alone = self._match_one(after_remark)
             if alone.outcome is Outcome.ANSWERED:
                 question, whole = after_remark, alone
+        if whole.outcome is Outcome.NOT_FOUND and whole.out_of_scope_id is None:
+            whole = self._quoting_the_article(question, whole) or whole
         parts = self._parts(question, whole)
         return replace(whole, parts=parts) if parts else whole
+
+    def _quoting_the_article(self, question: str, result: MatchResult) -> MatchResult | None:
+        """A question that quotes the article ("what does 'culminated' mean?", "who wrote 'Tonight, we
+        celebrate!'?") is about the fact quoting those words, however the rest of it is worded: of
+        the facts the question found, the best one whose quotes hold a quoted span answers, unless
+        the question asks a measure it never gives ("how many golds on that 'historic day'?")."""
+        spans = [f" {words} " for span in _QUOTED_SPAN.findall(question) if (words := " ".join(raw_tokens(span)))]
+        if not spans:
+            return None
+        measures = MEASURE_WORDS.intersection(self.question_tokens(question))
+        quoting = next(
+            (item for item in result.ranked_facts[:SIMILARITY_CANDIDATES]
+             if any(span in self._quoted_words(item.intent_id) for span in spans)
+             and measures <= self._intents[item.intent_id].vocabulary.keys()),
+            None,
+        )
+        return replace(result, outcome=Outcome.ANSWERED, best=quoting) if quoting else None
+
+    def _quoted_words(self, fact_id: str) -> str:
+        """A fact's quotes as words, space-padded, for finding a span a question quotes."""
+        return " " + " | ".join(" ".join(raw_tokens(quote.text)) for quote in self._facts[fact_id].quotes) + " "
 
     def _match_one(self, question: str) -> MatchResult:
         if is_small_talk(question):

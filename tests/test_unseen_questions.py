@@ -298,6 +298,23 @@ def test_a_choice_asks_which_and_gets_the_fact_with_no_verdict(factbot, question
     assert not reply.text.startswith(("Yes.", "No.", "Ja.", "Nei.")), reply.text
 
 
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [
+        ("What does 'culminated' mean in the sentence about his comeback?", "comeback_after_1500m"),
+        ("which countryman got congratulated with a little '(yesterday)' tag next to his name", "congratulated_athletes"),
+        ("who posted “Tonight, we celebrate!”", "celebrating_norway"),
+    ],
+)
+def test_a_question_quoting_the_article_is_about_the_fact_quoting_it(factbot, question, fact_id):
+    reply = factbot.ask(question)
+    assert reply.matched and reply.fact.id == fact_id, reply.text
+
+
+def test_a_quoted_span_does_not_answer_a_measure_its_fact_never_gives(factbot):
+    assert not factbot.ask("how many golds did norway win on that 'historic day'?").matched
+
+
 def test_a_no_about_a_person_quotes_the_fact_that_settles_it_and_the_one_asked_about(factbot):
     quotes = [quote.text for quote in factbot.ask("did Fisher get silver?").quotes]
     assert quotes[0] == "bronze medalist Grant Fisher"
