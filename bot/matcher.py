@@ -318,13 +318,14 @@ class Matcher:
         }
         self._sorted_vocabulary = sorted(self._postings)
         # Spellings a misspelt or inflected word may be corrected to, and the token each means: the
-        # facts' words as written too ("finished", indexed as "finish", is what "finsihed" meant).
+        # facts' words as written too ("finished", indexed as "finish", is what "finsihed" meant), and
+        # the subject's names ("jakbo" is Jakob: "he", which asks about nothing else).
         self._spellings = {
             word: canonical
             for word, canonical in {
                 **self.synonyms.single_words(), **self._base_forms, **{t: t for t in self._postings}
             }.items()
-            if canonical in self._postings
+            if canonical in self._postings or canonical == SUBJECT
         }
         self._sorted_spellings = sorted(self._spellings)
         # What tells a question asked in another language: its one-word terms that no English fact text uses.
