@@ -438,11 +438,14 @@ class Matcher:
         words = content_tokens(word for token in self._canonical(question, misspelt_ends=True) for word in self._corrected(token))
         if about_the_passage:
             # A worksheet's question is answered in the passage: a word no fact uses is how it asks
-            # ("the author's view of his *performance*"), not what, unless it is a name ("why does the
-            # author mention Kipchoge") or most of the question ("what *shoes* did he *wear*").
+            # ("everyone he thanks in the *quotation*"), not what, unless it is a name ("why does the
+            # author mention Kipchoge") or such words are most of the question and outnumber the
+            # known ones it asks about ("what *shoes* did he *wear* in the final": "what" asks about nothing).
             named = {token for name in names_in(question) for token in self._canonical(name)}
             known = [word for word in words if word in self._postings or word[0].isdigit() or word in named]
-            if known and 2 * (len(words) - len(known)) < len(words):
+            unknown = len(words) - len(known)
+            asked_about = sum(word not in ANSWER_KIND_WORDS for word in known)
+            if asked_about and (2 * unknown < len(words) or unknown <= asked_about):
                 return known
         return words
 

@@ -120,6 +120,9 @@ def test_a_real_english_word_is_a_paraphrase_not_a_typo(factbot):
         ("According to the passage, what did he shatter in Monaco?", "european_record_1500m"),
         ("Briefly describe how he did in the 1500 m final.", "result_1500m"),
         ("As stated in the text, where will the next Games he targets be held?", "la_2028_focus"),
+        # a worksheet's own words ("quotation", "synonym") are how it asks, not what
+        ("List everyone Ingebrigtsen thanks in the quotation.", "dedication"),
+        ("Find the word in the first sentence that is a synonym for 'wrote'.", "instagram_post"),
     ],
 )
 def test_exam_instructions_are_not_mistaken_for_the_topic(factbot, question, fact_id):
@@ -456,6 +459,7 @@ def test_a_worksheet_question_is_answered_from_the_passage_in_its_own_words(fact
     [
         "Explain why the author mentions Eliud Kipchoge.",  # a name the article lacks is what is asked
         "Explain what shoes Ingebrigtsen wore in the final.",  # most of the question is unknown
+        "According to the passage, what shoes did he wear?",  # "what" asks about nothing
         "According to the passage, what did Usain Bolt say about the race?",
     ],
 )
@@ -468,6 +472,7 @@ def test_the_passages_own_verb_is_not_what_is_asked():
     assert without_passage_verbs("Quote the line where Ingebrigtsen says it") == "Quote the line where Ingebrigtsen says it"
     assert without_passage_verbs("the event mentioned in the passage") == "the event in the passage"
     assert without_passage_verbs("his goals as described by the writer") == "his goals as by the writer"
+    assert without_passage_verbs("Find the phrase that shows he was undeterred") == "Find the phrase that he was undeterred"
     assert asks_about_the_passage("Identify the venue.") and not asks_about_the_passage("who won silver")
     assert asks_about_the_passage("What does the article say about his plans?")
     assert asks_about_the_passage("What does the word 'setback' refer to in paragraph two?")
