@@ -462,6 +462,9 @@ class Matcher:
         a word of a contrast class ("snapchat" is another platform, not "snap" + "chat")."""
         if token in self._postings or not token[0].isalpha() or self._contrasts.class_of(token):
             return [token]
+        redoubled = self._redoubled(token)
+        if redoubled:  # before inflections: "runers" is runners, not run + "ers"
+            return [redoubled]
         inflected = self._uninflected(token)
         if inflected:
             return [inflected]
@@ -486,6 +489,13 @@ class Matcher:
         which the normaliser writes with two letters), "silverr" -> silver."""
         for index in range(1, len(token)):
             if token[index] == token[index - 1] and (word := token[:index] + token[index + 1:]) in self._spellings:
+                return self._spellings[word]
+        return None
+
+    def _redoubled(self, token: str) -> str | None:
+        """A known word the token is with a doubled letter written once: "runers" -> runner, "sumary" -> summary."""
+        for index in range(1, len(token)):
+            if token[index - 1] != token[index] and (word := token[:index] + token[index - 1:]) in self._spellings:
                 return self._spellings[word]
         return None
 

@@ -93,6 +93,8 @@ def test_autocomplete_ignores_markup_too(factbot):
         ("what stadim was the podium at", "venue"),
         # a misspelt name of his is him, not a word the facts lack
         ("what was jakbos time", "winning_time"),
+        # a double letter written once is that word, not a shorter one it starts with ("run")
+        ("what did he say to all the runers", "dedication"),
         # letters held for effect, and a chat greeting before the question
         ("goooold in the 5000??", "gold_5000m"),
         ("hiiii who got silverrrr", "silver_medalist"),
