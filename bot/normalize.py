@@ -83,7 +83,7 @@ STOPWORDS = frozenset({
     "w", "eli5", "everyone", "everybody", "gm", "gn", "hiya", "heya", "rn", "ppl", "smth", "sth",
     "r", "still", "among", "amongst", "upon", "every", "actual", "anyway", "anyways",
     "spoiler", "spoilers", "fine", "even", "alright", "aight", "literally", "honestly", "seriously", "kinda",
-    "sorta", "right",
+    "sorta", "right", "imagine", "lowkey", "highkey", "deadass", "bruv", "mate",
     # how an exam or a reader asks, rather than what it asks about
     "identify", "passage", "author", "writer", "stated", "state", "states", "stating", "explain",
     "explains", "explained", "explaining", "describes", "describing", "identifies", "identifying", "discusses",
