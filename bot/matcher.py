@@ -110,8 +110,10 @@ CLEAR_LEAD_OVER_FACTS = 5.0
 CLEAR_LEAD_OVER_UNKNOWNS = 10.0
 # "and", "plus", "+", "n", ";", ", also" and a question mark with more after it join the parts of a
 # question that asks several things; "&" joins names ("Mol & Sørum").
-_CONJUNCTION = re.compile(r"\s+(?:and|plus|n)\s+|\s*[;+]\s*|[,.!?]\s*also\s+|\?+\s+(?=\S)", re.IGNORECASE)
+_CONJUNCTION = re.compile(r"\s+(?:and|plus|n|og)\s+|\s*[;+]\s*|[,.!?]\s*also\s+|\?+\s+(?=\S)", re.IGNORECASE)
 MAX_PARTS = 4
+# "both the 1500 and the 5000", "både 1500 og 5000": one thing asked about, its "and" asks nothing more.
+_BOTH_PAIR = re.compile(r"\b((?:both|b[åa]de)\s+(?:\S+\s+){0,3}?\S+)\s+(?:and|og)\s+", re.IGNORECASE)
 # Words a question quotes: in quotation marks (an apostrophe inside a word is no mark) or in brackets.
 _QUOTED_SPAN = re.compile(r"(?<!\w)['‘\"“(]([^\"“”()]{2,150}?)['’\"”)](?!\w)")
 _QUESTION_START = re.compile(rf"(?:{'|'.join(sorted(QUESTION_WORDS | AUXILIARIES))})\b", re.IGNORECASE)
@@ -717,7 +719,7 @@ class Matcher:
         A fact that matches the whole question but none of its parts ("who got silver and
         bronze?" -> the podium) covers all of it. When the whole question only matches what one
         part asks, answering it alone would silently drop the rest."""
-        raw_pieces = _CONJUNCTION.split(question)[:MAX_PARTS]
+        raw_pieces = _CONJUNCTION.split(_BOTH_PAIR.sub(r"\1 & ", question))[:MAX_PARTS]
         if len(raw_pieces) < 2:  # most questions: no joining word, nothing more to read
             return ()
         # "who got silver and bronze, and where was the podium" is two questions, not three: read the

@@ -36,6 +36,17 @@ def test_two_part_question_is_answered_by_the_fact_covering_both(factbot):
     assert "Kwemoi" in reply.text and "Fisher" in reply.text
 
 
+@pytest.mark.parametrize("question", ["will he run both 1500 and 5000 in LA?", "skal han løpe både 1500 og 5000 i LA?"])
+def test_both_this_and_that_is_one_thing_asked(factbot, question):
+    reply = factbot.ask(question)
+    assert reply.fact.id == "la_2028_events" and reply.text.startswith(("Yes.", "Ja.")), reply.text
+
+
+def test_norwegian_og_joins_two_questions_as_and_does(factbot):
+    reply = factbot.ask("hva het de to som kom på sølv og bronse plassen")
+    assert reply.matched and "Kwemoi" in reply.text and "Fisher" in reply.text, reply.text
+
+
 @pytest.mark.parametrize(
     "question",
     ["how old is he", "who is his coach", "who won the 1500m", "what was the weather like",
