@@ -33,7 +33,7 @@ _ORDINAL_WORDS = dict(
 # mentions, timestamps, custom emoji, @everyone/@here, :shortcode: emoji and links.
 _DISCORD_TOKENS = re.compile(
     r"<(?:@[!&]?|#)\d+>|</[\w -]+:\d+>|<t:-?\d+(?::\w)?>|<a?:\w+:\d+>|@(?:everyone|here)\b"
-    r"|(?<![\w:]):[a-z][a-z0-9_+-]*:(?![\w:])|<?https?://\S+>?",
+    r"|(?<![\w:])(?::[a-z][a-z0-9_+-]*:)+(?![\w:])|<?https?://\S+>?",
     re.IGNORECASE,
 )
 # How a worksheet numbers and marks a question: "Q3.", "Q:", "Question 4:", "2)" before it, "(3 marks)" after.
