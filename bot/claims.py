@@ -112,6 +112,8 @@ def is_yes_no(words: Sequence[str], asked: bool = False) -> bool:
     words = [word for word in words if word.isalnum() and word not in OPENERS]
     if not words or words[0] in QUESTION_WORDS:
         return False
+    if words[0] in AUXILIARIES and words[1:2] in (["you"], ["wondering"]) and QUESTION_WORDS.intersection(words):
+        return False  # a request around a question: "could you tell me how long...", "I was wondering whether..."
     if words[0] in AUXILIARIES or ("true" in words and "false" in words):
         return True
     if any(tuple(words[-len(ending):]) == ending for ending in _CHECK_ENDINGS):

@@ -328,6 +328,21 @@ def test_a_no_about_a_person_quotes_the_fact_that_settles_it_and_the_one_asked_a
     assert any("silver medalist Rodgers Kwemoi" in quote for quote in quotes[1:])
 
 
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [
+        ("I was wondering whether you might be able to tell me how long it took Mr Ingebrigtsen to finish "
+         "the long race he won in Paris?", "winning_time"),
+        ("Could you summarise what Ingebrigtsen wrote in his Instagram post after winning?", "instagram_post"),
+        ("I would be most grateful to learn the name of the gentleman who received the silver.", "silver_medalist"),
+    ],
+)
+def test_a_polite_request_around_a_question_is_that_question_not_a_yes_no(factbot, question, fact_id):
+    reply = factbot.ask(question)
+    assert reply.matched and reply.fact.id == fact_id, reply.text
+    assert not reply.text.startswith(("Yes.", "No.")), reply.text
+
+
 @pytest.mark.parametrize("question", ["did he thank his team?", "is he known for his persistence?"])
 def test_a_check_with_nothing_to_contradict_just_gets_the_fact(factbot, question):
     reply = factbot.ask(question)
