@@ -75,13 +75,15 @@ SUBJECT = "he"
 # Words that may stand before "he" without asking anything ("in his post", "for him").
 _NOT_VERBS = frozenset({
     "in", "on", "at", "for", "to", "of", "with", "by", "from", "about", "and", "but", "or", "the", "a",
+    # a clause before the question ("so *if* Jakob was fourth, who won the 1500?")
+    "if", "when", "since", "because", "as", "although", "though", "once", "after", "before", "while", "now",
     # A worksheet's instruction is followed by what to write about: "Describe Ingebrigtsen's status".
     "describe", "explain", "identify", "name", "list", "summarise", "summarize", "outline", "quote", "state",
     "discuss", "compare", "give", "tell", "show", "note", "mention", "summary",
 })
 # "... or what?", "... or nah": a question tag asking for a verdict, not a choice.
 _TAGS_AFTER_OR = ("what", "not", "nah", "no", "nope", "something", "smth", "anything")
-_CHECK_ENDINGS = (("right",), ("correct",), ("true",), ("yes", "or", "no"), *(("or", tag) for tag in _TAGS_AFTER_OR))
+_CHECK_ENDINGS = (("right",), ("correct",), ("true",), ("yes",), ("yes", "or", "no"), *(("or", tag) for tag in _TAGS_AFTER_OR))
 # How a fact's text names the subject.
 SUBJECT_WORDS = frozenset({SUBJECT, "his", "him", "himself"})
 
@@ -227,6 +229,14 @@ class ContrastClasses:
             elif any(self.class_of(word) == name for word in words):
                 return Verdict.NO, name
         return (Verdict.YES if confirmed else None), None
+
+    def addresses(self, claims: Mapping[str, str], words: frozenset[str]) -> bool:
+        """Whether a fact's words speak to every kind of thing the claims name, beyond races, years
+        and people: a fact about his race says nothing of whether the handball team won gold."""
+        return all(
+            token in words or any(self.class_of(word) == name for word in words)
+            for token, name in claims.items() if name not in _NUMBER_CLASSES and name != "person"
+        )
 
     def _people(self, words: frozenset[str]) -> int:
         """How many people a fact names: a fact about one person settles a claim, the podium does not."""

@@ -881,7 +881,7 @@ class Matcher:
         if not result.ranked_facts:
             return None
         check = self._contrasts.check(claims, self._ranked_ids(result), self._asserted)
-        if check is None or not check.is_plain_no:
+        if check is None or not check.is_plain_no or not self._contrasts.addresses(claims, self._asserted[check.fact_ids[0]]):
             return None
         settling = next((item for item in result.ranked_facts if item.intent_id == check.fact_ids[0]), None)
         if settling is None:  # settled by a fact the matcher did not even rank: too far from the question

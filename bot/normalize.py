@@ -85,7 +85,7 @@ STOPWORDS = frozenset({
     "spoiler", "spoilers", "fine", "even", "alright", "aight", "literally", "honestly", "seriously", "kinda",
     "sorta", "right", "imagine", "lowkey", "highkey", "deadass", "bruv", "mate",
     # courtesy around a question ("could you kindly tell me", "Mr Ingebrigtsen", "the young Norwegian")
-    "kindly", "able", "mr", "mrs", "ms", "sir", "madam", "gentleman", "lady", "tell", "learn", "wonder",
+    "yes", "kindly", "able", "mr", "mrs", "ms", "sir", "madam", "gentleman", "lady", "tell", "learn", "wonder",
     "coming", "young", "needful", "dear", "abeg", "pardon",
     # how an exam or a reader asks, rather than what it asks about
     "identify", "passage", "author", "writer", "stated", "state", "states", "stating", "explain",

@@ -274,6 +274,7 @@ def test_other_is_a_word_of_the_question(factbot):
         # the "or" of "true or false" / "yes or no" offers no choice between two claimed words
         ("True or false: Kwemoi took bronze and Fisher took silver.", "No.", ["Rodgers Kwemoi won the silver"]),
         ("kwemoi won silver, yes or no?", "Yes.", ["Rodgers Kwemoi won the silver"]),
+        ("He posted this on Twitter, yes?", "No.", ["Instagram"]),
         # a claim about a sport or a platform is settled by the fact the question matched, however many people it names
         ("did he congratulate the volleyball team?", "No.", ["handball team"]),
         ("did he post it on instagram with a podium picture?", "Yes.", ["the last showed the podium", "Kwemoi"]),
@@ -341,6 +342,18 @@ def test_a_polite_request_around_a_question_is_that_question_not_a_yes_no(factbo
     reply = factbot.ask(question)
     assert reply.matched and reply.fact.id == fact_id, reply.text
     assert not reply.text.startswith(("Yes.", "No.")), reply.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "did the handball team win gold or what",  # his race's fact says nothing of the handball team
+        "So if Jakob was fourth, who actually won the 1500 metres final in Paris?",  # a clause, then a question
+    ],
+)
+def test_no_verdict_from_a_fact_about_something_else(factbot, question):
+    reply = factbot.ask(question)
+    assert not reply.matched and not reply.text.startswith("No."), reply.text
 
 
 @pytest.mark.parametrize("question", ["did he thank his team?", "is he known for his persistence?"])
