@@ -88,7 +88,7 @@ STOPWORDS = frozenset({
     "yes", "kindly", "able", "mr", "mrs", "ms", "sir", "madam", "gentleman", "lady", "tell", "learn", "wonder",
     "coming", "young", "needful", "dear", "abeg", "pardon",
     # how an exam or a reader asks, rather than what it asks about
-    "identify", "passage", "author", "writer", "stated", "state", "states", "stating", "explain",
+    "identify", "quiz", "q", "per", "passage", "author", "writer", "stated", "state", "states", "stating", "explain",
     "explains", "explained", "explaining", "describes", "describing", "identifies", "identifying", "discusses",
     "discussing", "lists", "listing",
     "briefly", "list", "mention", "mentioned", "mentions", "refer",
@@ -163,7 +163,7 @@ def strip_markup(text: str) -> str:
 # author…"): its answer is somewhere in the article, by the way it is asked.
 _ABOUT_THE_PASSAGE = re.compile(
     r"^\W*(?:explain|identify|describe|discuss|compare|contrast|list|summari[sz]e|outline|quote|complete)\b"
-    r"|\baccording to the (?:passage|article|text|author|writer)\b"
+    r"|\b(?:according to|per|as per) the (?:passage|article|text|author|writer|story)\b"
     r"|\b(?:the|this) (?:author|writer|passage|extract)\b"
     r"|\b(?:in|from) the (?:passage|text|article)\b"
     # ... or at a place in it: "the word 'culminated'", "which word means", "in paragraph two", "in brackets"
