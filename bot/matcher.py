@@ -52,6 +52,7 @@ from bot.collector import collector_paused
 from bot.knowledge import Fact, Knowledge, rebuilt_by_constructor
 from bot.normalize import (
     AUXILIARIES,
+    QUESTION_LEAD,
     QUESTION_WORDS,
     STOPWORDS,
     SynonymTable,
@@ -118,7 +119,7 @@ _BOTH_PAIR = re.compile(r"\b((?:both|b[åa]de)\s+(?:\S+\s+){0,3}?\S+)\s+(?:and|o
 _QUOTED_SPAN = re.compile(r"(?<!\w)['‘\"“(]([^\"“”()]{2,150}?)['’\"”)](?!\w)")
 _QUESTION_START = re.compile(rf"(?:{'|'.join(sorted(QUESTION_WORDS | AUXILIARIES))})\b", re.IGNORECASE)
 # After a statement, a question after "but" is what is asked; the statement is what the asker knows.
-_ASKED_AFTER_BUT = re.compile(rf"\bbut\s+({_QUESTION_START.pattern}.*)", re.IGNORECASE | re.DOTALL)
+_ASKED_AFTER_BUT = re.compile(rf"\bbut\s+((?:{QUESTION_LEAD})?{_QUESTION_START.pattern}.*)", re.IGNORECASE | re.DOTALL)
 # What a claimed bound on a time ("under 13 minutes?") asks about.
 TIME_WORD = "time"
 # Words of an answer that say when: a fact saying one answers "when", though no phrasing asks it.

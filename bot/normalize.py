@@ -86,7 +86,7 @@ STOPWORDS = frozenset({
     "sorta", "right", "imagine", "lowkey", "highkey", "deadass", "bruv", "mate",
     # courtesy around a question ("could you kindly tell me", "Mr Ingebrigtsen", "the young Norwegian")
     "yes", "kindly", "able", "mr", "mrs", "ms", "sir", "madam", "gentleman", "lady", "tell", "learn", "wonder",
-    "coming", "young", "needful", "dear", "abeg", "pardon",
+    "coming", "young", "needful", "dear", "abeg", "pardon", "forgive",
     # how an exam or a reader asks, rather than what it asks about
     "identify", "quiz", "q", "per", "passage", "author", "writer", "stated", "state", "states", "stating", "explain",
     "explains", "explained", "explaining", "describes", "describing", "identifies", "identifying", "discusses",
@@ -230,9 +230,11 @@ def without_clause_openers(text: str) -> str:
 
 # A remark, then a question: a sentence end, a line break or an emoji between them ("ngl the comeback
 # arc is insane :fire: what race did he win gold in again").
+# A preposition a question may open with: "*on* which website did he share it".
+QUESTION_LEAD = r"(?:on|in|at|for|from|to|with|by|of)\s+"
 _REMARK_THEN_QUESTION = re.compile(
-    rf"(?:[.!]|\n|{_DISCORD_TOKENS.pattern}|[\U0001F000-\U0001FAFF\u2600-\u27BF])\s*"
-    rf"((?:{'|'.join(sorted(QUESTION_WORDS | AUXILIARIES))})\b[^.!\n]*)$",
+    rf"(?:[.!:—–]|\s-\s|\n|{_DISCORD_TOKENS.pattern}|[\U0001F000-\U0001FAFF\u2600-\u27BF])\s*"
+    rf"((?:{QUESTION_LEAD})?(?:{'|'.join(sorted(QUESTION_WORDS | AUXILIARIES))})\b[^.!\n]*)$",
     re.IGNORECASE,
 )
 

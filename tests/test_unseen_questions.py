@@ -564,7 +564,10 @@ def test_asking_his_age_is_not_asking_about_his_first_gold(factbot):
     ("message", "question"),
     [("ngl the comeback arc is insane :fire: what race did he win gold in again", "what race did he win gold in again"),
      ("gm chat\nwho got silver", "who got silver"), ("lol 😭 did he win", "did he win"),
-     ("who won? what time", None), ("> Leaving Paris empty-handed was never an option\nlmao who said this", None)],
+     ("who won? what time", None), ("> Leaving Paris empty-handed was never an option\nlmao who said this", None),
+     # a dash ends a remark too, and a question may open with a preposition
+     ("My husband and I could not agree — which race brought him the gold?", "which race brought him the gold?"),
+     ("Pardon my ignorance. On which website did he share it?", "On which website did he share it?")],
 )
 def test_a_question_after_a_remark_is_found(message, question):
     assert question_after_a_remark(message) == question
@@ -573,6 +576,11 @@ def test_a_question_after_a_remark_is_found(message, question):
 def test_a_remark_the_question_cannot_be_answered_with_is_left_out(factbot):
     reply = factbot.ask("ngl the comeback arc is insane :fire:\nwhat race did he win gold in again")
     assert reply.fact.id == "gold_5000m"
+
+
+def test_what_is_asked_after_but_may_open_with_a_preposition(factbot):
+    reply = factbot.ask("Pardon my ignorance of these modern things, but on which website did he share his thoughts?")
+    assert reply.fact.id == "instagram_post"
 
 
 def test_a_remark_the_question_is_about_is_kept(factbot):
