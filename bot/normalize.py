@@ -85,6 +85,8 @@ STOPWORDS = frozenset({
     "spoiler", "spoilers", "fine", "even", "alright", "aight", "literally", "honestly", "seriously", "kinda",
     "sorta", "right", "imagine", "lowkey", "highkey", "deadass", "bruv", "mate",
     # courtesy around a question ("could you kindly tell me", "Mr Ingebrigtsen", "the young Norwegian")
+    # what is left of a negation once its "n't" is split off ("don't", "didn't")
+    "don", "didn", "doesn", "isn", "wasn", "weren", "aren", "couldn", "wouldn", "shouldn", "hasn", "haven", "hadn",
     "yes", "kindly", "able", "mr", "mrs", "ms", "sir", "madam", "gentleman", "lady", "tell", "learn", "wonder",
     "coming", "young", "needful", "dear", "abeg", "pardon", "forgive",
     # how an exam or a reader asks, rather than what it asks about
