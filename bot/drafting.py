@@ -58,6 +58,10 @@ _MONTH = re.compile(r"\b(?:January|February|March|April|May|June|July|August|Sep
 # A wire story's opening place: "SEATTLE -- Microsoft said", "PARIS (AP) —".
 _DATELINE = re.compile(r"^[A-Z][A-Z .'\-]*[A-Z](?:,\s+[A-Z][\w.]+)?\s*(?:\([A-Za-z .]+\))?\s*(?:--|—|–)")
 _BYLINE = re.compile(r"^By\s+[A-Z]")
+# A person's age as news gives it: "Conde, 77, came to power", "aged 77", "the 77-year-old".
+_AGE = re.compile(r"[A-Za-z],\s+\d{1,3},|\baged\s+\d{1,3}\b|\b\d{1,3}-year-old\b")
+# Where an organisation is based: "the Schaumburg, Ill.-based company".
+_BASED = re.compile(r"\b[A-Z][\w., ]*-based\b")
 _POSSESSIVE = re.compile(r"[’']s\b\s*")
 _SPEAKING = re.compile(r"\b(?:said|says|stated|told|wrote|according to)\b|[“\"]", re.IGNORECASE)
 _SOURCED = re.compile(r"\b(?:reports?|reported|according to|told|announced)\b", re.IGNORECASE)
@@ -92,6 +96,8 @@ class Claim:
 class Draft:
     title: str | None
     claims: list[Claim] = field(default_factory=list)
+    # The names (not people) many claims mention: what the whole article is about, though a claim says "the company".
+    subjects: tuple[str, ...] = ()
 
 
 def _content_words(text: str) -> list[str]:
@@ -104,28 +110,55 @@ def _content_words(text: str) -> list[str]:
 
 
 def _is_common_word(word: str) -> bool:
-    return fold(word) in english_words()
+    """An everyday English word; a hyphenated one when each of its parts is ("Cell-phone", "Long-term")."""
+    return all(fold(part) in english_words() for part in word.split("-") if part)
 
 
-def _names(sentence: str) -> list[str]:
-    """Capitalised word runs, without a sentence's first word when that is just a common word."""
+# Words of a job title: "Chief Financial Officer Tom Meredith" is a role, then a person.
+_ROLE_WORDS = frozenset({
+    "mr", "mrs", "ms", "dr", "prof", "professor", "president", "vice", "prime", "minister", "mayor", "senator",
+    "governor", "leader", "chief", "executive", "financial", "operating", "technology", "officer", "director",
+    "chairman", "chairwoman", "chair", "secretary", "general", "manager", "spokesman", "spokeswoman", "spokesperson",
+    "commissioner", "judge", "ambassador", "coach", "captain", "head", "incumbent", "deputy", "managing", "by",
+})
+
+
+def _names(sentence: str, text: str) -> list[str]:
+    """Capitalised word runs, without a sentence's first word when that is just a common word, and
+    with a job title before a name read as a name of its own ("Chief Financial Officer", "Tom Meredith")."""
     found: dict[str, None] = {}
     for match in _NAME.finditer(sentence):
         at_start = not sentence[: match.start()].strip(" \"“‘'(")
         # A possessive joins two names: "Jim Anderton’s Progressive Party" is Jim Anderton and Progressive Party.
         for part in _POSSESSIVE.split(match.group().strip(" .")):
             words = part.split()
-            if at_start and words and _is_common_word(words[0]):
+            if at_start and words and _is_common_word(words[0]) and not _is_name_word(words[0], text):
                 words = words[1:]
             at_start = False
             while words and words[0].lower() in {"the", "a", "an", "and", "of"}:
                 words = words[1:]
-            if words:
-                found.setdefault(" ".join(words), None)
+            for name in _role_and_name(words):
+                found.setdefault(name, None)
     return list(found)
 
 
-_TITLES = r"(?:Mr|Mrs|Ms|Dr|Prof|Professor|President|Prime Minister|Minister|Mayor|Senator|Governor|leader|chief|CEO|coach|captain|By)"
+def _is_name_word(word: str, text: str) -> bool:
+    """A sentence's first word that is a name though spelt like a common word: the article capitalises
+    it inside a sentence too and never writes it in lower case ("Motorola said …", "maker Motorola Inc.")."""
+    return (re.search(rf"[a-z,] +{re.escape(word)}\b", text) is not None
+            and re.search(rf"\b{re.escape(word.lower())}\b", text) is None)
+
+
+def _role_and_name(words: list[str]) -> list[str]:
+    """A run of capitalised words as the title it starts with and the name after it, each a name."""
+    role_length = 0
+    while role_length < len(words) and words[role_length].lower().strip(".") in _ROLE_WORDS:
+        role_length += 1
+    if not 0 < role_length < len(words):
+        return [" ".join(words)] if words else []
+    role, name = " ".join(words[:role_length]), " ".join(words[role_length:])
+    # A title of one word ("President", "By") says nothing a question would name.
+    return [role, name] if role_length > 1 else [name]
 
 
 def _is_person(name: str, text: str) -> bool:
@@ -136,9 +169,9 @@ def _is_person(name: str, text: str) -> bool:
         return False
     surname = re.escape(words[-1])
     mentioned_alone = len(re.findall(rf"\b{surname}\b", text)) > text.count(name)
-    titled = re.search(rf"{_TITLES}\.?\s+{re.escape(name)}", text) is not None
+    titled = any(fold(word).strip(".") in _ROLE_WORDS for word in re.findall(rf"(\w+)\.?\s+{re.escape(name)}", text))
     owner = re.search(rf"{re.escape(name)}[’']s\s+[A-Z]", text) is not None  # "Jim Anderton’s Progressive Party"
-    speaking = re.search(rf"{re.escape(name)},?\s+(?:said|says|stated|told|wrote)|according to {re.escape(name)}", text) is not None
+    speaking = re.search(rf"{re.escape(name)},?\s+(?:said|says|stated|told|wrote)|(?:according to|said|says)\s+{re.escape(name)}", text) is not None
     # "Colleen Healy, general manager of ...": a name followed by a role in lower case.
     with_role = re.search(rf"{re.escape(name)},\s+(?:an?\s+|the\s+)?[a-z]+(?:\s+[a-z]+)*\s+(?:of|at|for)\b", text) is not None
     return mentioned_alone or titled or owner or speaking or with_role or _listed_with_others(name, text)
@@ -216,6 +249,9 @@ ANSWER_KINDS: dict[str, AnswerKind] = {
     "date": AnswerKind(("date", "day", "month", "when"), ("what date {}", "on what date {}")),
     "place": AnswerKind(("where", "location", "located", "place", "city", "town", "state", "country", "region"),
                         ("where {}", "what location {}")),
+    "age": AnswerKind(("age", "old", "aged", "years"), ("how old {}", "what age {}")),
+    "base": AnswerKind(("where", "based", "headquarters", "headquartered", "home", "city", "located"),
+                       ("where is it based", "where is {} headquartered")),
     "dateline": AnswerKind(("where", "city", "location", "dateline", "filed", "based"),
                            ("where is the story from", "which city is the story filed from", "where was it reported from")),
     "source": AnswerKind(("source", "outlet", "reported", "reports", "station", "cite", "cites", "broke", "according"),
@@ -231,7 +267,8 @@ def _answer_kinds(sentence: str, counts: list[tuple[str, str, str]], places: lis
     kinds = {kind: number for kind, number, _ in reversed(counts)}  # the first number of each kind
     found = {
         "year": _YEAR.search(sentence), "weekday": _WEEKDAY.search(sentence), "date": _MONTH.search(sentence),
-        "dateline": _DATELINE.match(sentence), "source": _SOURCED.search(sentence),
+        "dateline": _DATELINE.match(sentence), "source": _SOURCED.search(sentence), "base": _BASED.search(sentence),
+        "age": _AGE.search(sentence),
     }
     kinds.update({kind: match.group() for kind, match in found.items() if match})
     if places:
@@ -263,11 +300,12 @@ def read_claims(text: str) -> Draft:
     draft = Draft(title)
     sentences = [sentence for sentence in _spans(text)
                  if sentence != title and (len(sentence.split()) >= MIN_CLAIM_WORDS or _BYLINE.match(sentence))]
-    everyone = list(dict.fromkeys(name for sentence in sentences for name in _names(sentence) if _is_person(name, text)))
+    everyone = list(dict.fromkeys(name for sentence in sentences for name in _names(sentence, text) if _is_person(name, text)))
     for sentence in sentences:
-        names = _names(sentence)
+        names = _names(sentence, text)
         counts = _counts(sentence)
-        places = [name for name in names if not _DATE_WORDS.fullmatch(name) and re.search(rf"\b(?:in|at|from|near)\s+(?:the\s+)?{re.escape(name)}", sentence)]
+        places = [name for name in names if not _DATE_WORDS.fullmatch(name)
+                  and re.search(rf"\b(?:in|at|from|near)\s+(?:the\s+)?{re.escape(name)}|{re.escape(name)}[\w., ]*-based\b", sentence)]
         draft.claims.append(Claim(
             quote=sentence,
             names=tuple(names),
@@ -279,7 +317,22 @@ def read_claims(text: str) -> Draft:
             places=tuple(places),
             kinds=_answer_kinds(sentence, counts, places),
         ))
+    draft.subjects = _subjects(draft.claims)
     return draft
+
+
+# A name in at least this share of the claims is what the whole article is about.
+SUBJECT_SHARE = 0.3
+
+
+def _subjects(claims: list[Claim]) -> tuple[str, ...]:
+    """The names most claims mention (not people): the article is about them even where a claim says "the company"."""
+    people = {person for claim in claims for person in claim.people}
+    counts: dict[str, int] = {}
+    for claim in claims:
+        for name in claim.names:
+            counts[name] = counts.get(name, 0) + 1
+    return tuple(name for name, count in counts.items() if count >= SUBJECT_SHARE * len(claims) and name not in people)
 
 
 def _word_forms(word: str) -> set[str]:
@@ -380,7 +433,7 @@ class _Unknown:
 # The general questions avoid verbs a claim's own events are asked with ("when did the talks start",
 # "how did the count end"): such a word would count toward the known unknown in every question using it.
 _UNKNOWNS = (
-    _Unknown("ages", "Ages", "The article doesn't give anyone's age.", frozenset({"age", "aged", "born", "birthday"}),
+    _Unknown("ages", "Ages", "The article doesn't give anyone's age.", frozenset({"age", "aged", "old", "born", "birthday"}),
              ("how old is {}", "what is {}'s age"), (), ("how old is he", "what age is she", "when was he born")),
     _Unknown("personal_lives", "Personal lives", "The article doesn't say anything about the private lives of the people in it.",
              frozenset({"married", "wife", "husband", "kids", "children", "family", "live", "lives"}),
@@ -454,6 +507,7 @@ def _naming(claims: list[Claim], name: str, *, is_person: bool) -> list[Claim]:
 def _words_said(claims: list[Claim]) -> set[str]:
     """The claims' words in all their forms; "said" too for a quote or "according to" (stop words both)."""
     words = {form for claim in claims for word in claim.words for form in _word_forms(word)}
+    words |= {word for claim in claims for kind in claim.kinds for word in ANSWER_KINDS[kind].words}  # "Conde, 77": an age
     return words | ({"said"} if any(_SPEAKING.search(claim.quote) for claim in claims) else set())
 
 
@@ -496,7 +550,8 @@ def _fact_entries(draft: Draft) -> list[dict[str, object]]:
             continue
         # Every word of the claim counts in full (the claim is all the fact is about), with its other forms.
         keywords = sorted({form for word in claim.words for form in _word_forms(word)}
-                          | {word for kind in claim.kinds for word in ANSWER_KINDS[kind].words})
+                          | {word for kind in claim.kinds for word in ANSWER_KINDS[kind].words}
+                          | set(draft.subjects))
         facts.append({
             "id": _slug(claim, used_ids),
             "topic": _topic(claim),
@@ -516,6 +571,8 @@ DRAFTED_SYNONYMS: dict[str, list[str]] = {
     # Abbreviations chat uses for words news articles spell out.
     "year": ["yr", "yrs"], "percent": ["pct", "per cent"], "government": ["govt", "gov"], "university": ["uni"],
     "department": ["dept"], "hours": ["hrs", "hr"], "quarter": ["qtr"], "week": ["wk"], "approximately": ["approx"],
+    "chief executive officer": ["ceo", "chief executive"], "chief financial officer": ["cfo", "finance chief"],
+    "chief operating officer": ["coo"], "chief technology officer": ["cto"], "headquarters": ["hq", "head office"],
 }
 
 
