@@ -62,6 +62,7 @@ _BYLINE = re.compile(r"^By\s+[A-Z]")
 _AGE = re.compile(r"[A-Za-z],\s+\d{1,3},|\baged\s+\d{1,3}\b|\b\d{1,3}-year-old\b")
 # Where an organisation is based: "the Schaumburg, Ill.-based company".
 _BASED = re.compile(r"\b[A-Z][\w., ]*-based\b")
+_ACRONYM = re.compile(r"[A-Z]{2,7}")
 _POSSESSIVE = re.compile(r"[’']s\b\s*")
 _SPEAKING = re.compile(r"\b(?:said|says|stated|told|wrote|according to)\b|[“\"]", re.IGNORECASE)
 _SOURCED = re.compile(r"\b(?:reports?|reported|according to|told|announced)\b", re.IGNORECASE)
@@ -149,10 +150,15 @@ def _is_name_word(word: str, text: str) -> bool:
             and re.search(rf"\b{re.escape(word.lower())}\b", text) is None)
 
 
+def _is_role(name: str) -> bool:
+    """A job title ("Chief Financial Officer"): no organisation to ask who founded or leads."""
+    return all(word.lower().strip(".") in _ROLE_WORDS for word in name.split())
+
+
 def _role_and_name(words: list[str]) -> list[str]:
     """A run of capitalised words as the title it starts with and the name after it, each a name."""
     role_length = 0
-    while role_length < len(words) and words[role_length].lower().strip(".") in _ROLE_WORDS:
+    while role_length < len(words) and _is_role(words[role_length]):
         role_length += 1
     if not 0 < role_length < len(words):
         return [" ".join(words)] if words else []
@@ -355,6 +361,10 @@ def _kind_of(name: str) -> str | None:
     return None
 
 
+# How people ask what an acronym means: the claim spelling it out, or the first naming it, answers.
+ACRONYM_QUESTIONS = ("{} meaning", "what is {}", "what is the full name of {}")
+
+
 def _phrasings(claim: Claim) -> list[str]:
     """Questions a reader might ask that this claim answers, from its own names, numbers and words."""
     keywords = [word for word in claim.words if fold(word) not in {fold(n) for name in claim.names for n in name.split()}]
@@ -364,6 +374,8 @@ def _phrasings(claim: Claim) -> list[str]:
         questions += ["who wrote the article", "who is the author", "author", "who is the reporter"]
     for name in claim.names:
         questions.append(name)
+        if _ACRONYM.fullmatch(name):
+            questions += [template.format(name) for template in ACRONYM_QUESTIONS]
         kind = _kind_of(name)
         if kind:
             questions += [f"which {kind}", f"what {kind} {' '.join(keywords[:2])}"]
@@ -428,6 +440,7 @@ class _Unknown:
     about_people: tuple[str, ...] = ()  # "{}" is each person's name
     about_names: tuple[str, ...] = ()  # "{}" is each other name (organisations, places)
     general: tuple[str, ...] = ()
+    about_titles: tuple[str, ...] = ()  # "{0}" is a person the article gives a title, "{1}" the title
 
 
 # The general questions avoid verbs a claim's own events are asked with ("when did the talks start",
@@ -441,6 +454,11 @@ _UNKNOWNS = (
     _Unknown("money_and_pay", "Pay and salaries", "The article doesn't say what anyone earns.",
              frozenset({"salary", "earn", "earns", "paid", "pay", "worth", "income"}),
              ("what is {}'s salary", "how much does {} earn"), (), ("how much does he earn", "what is her net worth")),
+    _Unknown("careers", "Careers", "The article doesn't go into the careers of the people in it.",
+             frozenset({"career", "joined", "replaced", "replace", "succeeded", "successor", "previously", "former", "tenure"}),
+             ("how long has {} been in the job", "who will replace {}", "what was {}'s previous job", "when did {} join"), (),
+             ("who replaced him", "how long has she been in the job", "what was his previous job"),
+             ("how long has {0} been {1}", "who was {1} before {0}")),
     _Unknown("history", "History and founding", "The article doesn't go into the history of the organisations and places it names.",
              frozenset({"founded", "history", "established", "started", "built"}),
              (), ("when was {} founded", "who founded {}"), ("how long has it existed",)),
@@ -478,16 +496,20 @@ def _unknowns(draft: Draft, fact_questions: set[str]) -> list[dict[str, object]]
     Labour" when it says "Labour leader Helen Clark"); a general one when any claim does."""
     people = list(dict.fromkeys(person for claim in draft.claims for person in claim.people))[:MAX_NAMES_ASKED_ABOUT]
     others = list(dict.fromkeys(
-        name for claim in draft.claims for name in claim.names if name not in people and len(name) > 2
+        name for claim in draft.claims for name in claim.names if name not in people and len(name) > 2 and not _is_role(name)
     ))[:MAX_NAMES_ASKED_ABOUT]
     said = _words_said(draft.claims)
     said_about = {name: _words_said(_naming(draft.claims, name, is_person=name in people)) for name in people + others}
+    titles = {person: title for claim in draft.claims for title in claim.names if _is_role(title)
+              for person in people if f"{title} {person}" in claim.quote}
     entries = []
     for unknown in _UNKNOWNS:
         questions = [
             *(question for name in people for question in _asked_unless_said(unknown, unknown.about_people, name, said_about[name])),
             *(question for name in others for question in _asked_unless_said(unknown, unknown.about_names, name, said_about[name])),
             *_asked_unless_said(unknown, unknown.general, None, said),
+            *(question for person, title in titles.items()
+              for question in _asked_unless_said(unknown, unknown.about_titles, (person, title), said_about[person])),
         ]
         questions = [question for question in questions if _question_key(question) not in fact_questions]
         if questions:
@@ -511,10 +533,12 @@ def _words_said(claims: list[Claim]) -> set[str]:
     return words | ({"said"} if any(_SPEAKING.search(claim.quote) for claim in claims) else set())
 
 
-def _asked_unless_said(unknown: _Unknown, templates: tuple[str, ...], name: str | None, said: set[str]) -> list[str]:
-    """The templates filled in with ``name``, less those asking with a telltale word the claims use."""
+def _asked_unless_said(unknown: _Unknown, templates: tuple[str, ...], name: str | tuple[str, str] | None,
+                       said: set[str]) -> list[str]:
+    """The templates filled in with ``name`` (or a person and their title), less those asking with a
+    telltale word the claims use."""
     covered = {word for word in unknown.telltales if _word_forms(word) & said}
-    questions = [template.format(name) for template in templates]
+    questions = [template.format(*name) if isinstance(name, tuple) else template.format(name) for template in templates]
     return [question for question in questions if not covered & set(_content_words(question))]
 
 
@@ -585,7 +609,8 @@ def _name_synonyms(draft: Draft) -> dict[str, list[str]]:
     names = list(dict.fromkeys(
         name for claim in draft.claims for name in claim.names if len(name.split()) > 1 and not _DATE_WORDS.search(name)
     ))
-    variants = {name: _shorter_forms(name, is_person=name in people) for name in names}
+    text = " ".join(claim.quote for claim in draft.claims)
+    variants = {name: _shorter_forms(name, is_person=name in people) + _acronyms_of(name, text) for name in names}
     claimed: dict[str, int] = {}
     for forms in variants.values():
         for form in forms:
@@ -594,6 +619,21 @@ def _name_synonyms(draft: Draft) -> dict[str, list[str]]:
     unique = {name: [form for form in forms if claimed[fold(form)] == 1] for name, forms in variants.items()}
     shorter = {fold(form) for forms in unique.values() for form in forms}
     return {fold(name): forms for name, forms in unique.items() if fold(name) not in shorter}
+
+
+def _acronyms_of(name: str, text: str) -> list[str]:
+    """The short forms the article gives a name in brackets: "Independent National Electoral Commission (CENI)"."""
+    return re.findall(rf"{re.escape(name)}\s+\(([A-Z][A-Za-z]{{1,7}})\)", text)
+
+
+def _merged(*tables: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Synonym tables as one: a word in several keeps the variants of each ("chief financial officer":
+    CFO, and Chief Financial for the name the article gives)."""
+    merged: dict[str, list[str]] = {}
+    for table in tables:
+        for word, variants in table.items():
+            merged[word] = list(dict.fromkeys([*merged.get(word, []), *variants]))
+    return merged
 
 
 def _shorter_forms(name: str, *, is_person: bool) -> list[str]:
@@ -647,7 +687,7 @@ def write_draft(article_file: Path, directory: Path, *, source: str | None = Non
     header = "# Drafted by `factbot new`: review each entry, then remove its `drafted: true`.\n"
     _write_yaml(directory / "facts.yaml", {"facts": facts}, header)
     _write_yaml(directory / "out_of_scope.yaml", {"out_of_scope": unknowns}, header)
-    _write_yaml(directory / "synonyms.yaml", {"synonyms": {**DRAFTED_SYNONYMS, **_name_synonyms(draft)}}, header)
+    _write_yaml(directory / "synonyms.yaml", {"synonyms": _merged(DRAFTED_SYNONYMS, _name_synonyms(draft))}, header)
     return DraftSummary(directory, len(facts), sum(len(fact["questions"]) for fact in facts), len(unknowns))
 
 

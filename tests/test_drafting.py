@@ -211,3 +211,26 @@ def test_a_name_most_claims_mention_is_what_every_claim_is_about(tmp_path: Path)
     write_draft(article, tmp_path / "zentrix")
     assert "$3 million" in FactBot(load_knowledge(tmp_path / "zentrix"), Settings(_env_file=None)).ask(
         "how big is the Zentrix charge").text
+
+
+def test_a_name_keeps_both_its_own_and_the_generic_variants_and_an_acronym_in_brackets(tmp_path: Path) -> None:
+    article = tmp_path / "vote.txt"
+    article.write_text("The Independent Poll Board (IPB) counted 3,000 votes on Monday.\nThe count cost $2 million, "
+                       "said Chief Financial Officer Ola Hart.\n", encoding="utf-8")
+    write_draft(article, tmp_path / "vote")
+    synonyms = yaml.safe_load((tmp_path / "vote" / "synonyms.yaml").read_text(encoding="utf-8"))["synonyms"]
+    assert "IPB" in synonyms["independent poll board"]
+    assert "cfo" in synonyms["chief financial officer"]  # the generic abbreviation, though the article names the role
+    bot = FactBot(load_knowledge(tmp_path / "vote"), Settings(_env_file=None))
+    assert "Ola Hart" in bot.ask("who is the CFO").text
+    assert "Independent Poll Board" in bot.ask("IPB meaning").text
+
+
+def test_a_title_is_no_organisation_but_a_known_unknown_asks_how_long_its_holder_held_it(tmp_path: Path) -> None:
+    article = tmp_path / "firm.txt"
+    article.write_text("Zentrix cut 400 jobs on Monday.\nThe cuts save $2 million, said Chief Financial Officer Ola Hart.\n",
+                       encoding="utf-8")
+    write_draft(article, tmp_path / "firm")
+    questions = {q for entry in load_knowledge(tmp_path / "firm").out_of_scope.values() for q in entry.questions}
+    assert "how long has Ola Hart been Chief Financial Officer" in questions
+    assert not any("founded Chief Financial Officer" in question for question in questions)
