@@ -196,10 +196,14 @@ def _noun_words(text: str) -> list[str]:
     return [word for word in text.split() if fold(word) not in _WEAK_NOUNS and fold(word) not in STOPWORDS]
 
 
-def _people(names: list[str], places: list[str], everyone: list[str]) -> list[str]:
-    """The people a sentence names, by full name even where it gives the surname alone ("… Dahl said")."""
-    return [person for person in everyone
-            if person in names and person not in places or " " in person and person.split()[-1] in names]
+def _people(names: list[str], places: list[str], everyone: list[str], last_named: dict[str, str]) -> list[str]:
+    """The people a sentence names, by full name even where it gives the surname alone ("… Dahl said"):
+    of two people with one surname, the one last named in full (``last_named``: surname -> person)."""
+    named = [person for person in everyone if person in names and person not in places]
+    last_named.update({person.split()[-1]: person for person in named})
+    by_surname = [person for person in everyone if " " in person and person.split()[-1] in names
+                  and last_named.get(person.split()[-1], person) == person]
+    return list(dict.fromkeys(named + by_surname))
 
 
 def _counts(sentence: str) -> list[tuple[str, str, str]]:
@@ -307,6 +311,7 @@ def read_claims(text: str) -> Draft:
     sentences = [sentence for sentence in _spans(text)
                  if sentence != title and (len(sentence.split()) >= MIN_CLAIM_WORDS or _BYLINE.match(sentence))]
     everyone = list(dict.fromkeys(name for sentence in sentences for name in _names(sentence, text) if _is_person(name, text)))
+    last_named: dict[str, str] = {}
     for sentence in sentences:
         names = _names(sentence, text)
         counts = _counts(sentence)
@@ -315,7 +320,7 @@ def read_claims(text: str) -> Draft:
         draft.claims.append(Claim(
             quote=sentence,
             names=tuple(names),
-            people=tuple(_people(names, places, everyone)),
+            people=tuple(_people(names, places, everyone, last_named)),
             counts=tuple(counts),
             dated=bool(_YEAR.search(sentence) or _DATE_WORDS.search(sentence)),
             words=tuple(_content_words(sentence)),
@@ -583,7 +588,7 @@ def _fact_entries(draft: Draft) -> list[dict[str, object]]:
             "quotes": [claim.quote],
             "questions": questions,
             "keywords": keywords,
-            "entities": list(claim.names),
+            "entities": list(dict.fromkeys([*claim.names, *claim.people])),
             "drafted": True,
         })
     return facts

@@ -234,3 +234,10 @@ def test_a_title_is_no_organisation_but_a_known_unknown_asks_how_long_its_holder
     questions = {q for entry in load_knowledge(tmp_path / "firm").out_of_scope.values() for q in entry.questions}
     assert "how long has Ola Hart been Chief Financial Officer" in questions
     assert not any("founded Chief Financial Officer" in question for question in questions)
+
+
+def test_a_surname_two_people_share_means_the_one_last_named_in_full() -> None:
+    text = ("Mayor Lena Dahl opened the bridge on Monday. Her brother Erik Dahl, an engineer at the firm, built it. "
+            "Dahl said it took two years.")
+    claims = read_claims(text).claims
+    assert claims[2].people == ("Erik Dahl",)
