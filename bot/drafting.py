@@ -58,6 +58,11 @@ _MONTH = re.compile(r"\b(?:January|February|March|April|May|June|July|August|Sep
 # A wire story's opening place: "SEATTLE -- Microsoft said", "PARIS (AP) —".
 _DATELINE = re.compile(r"^[A-Z][A-Z .'\-]*[A-Z](?:,\s+[A-Z][\w.]+)?\s*(?:\([A-Za-z .]+\))?\s*(?:--|—|–)")
 _BYLINE = re.compile(r"^By\s+[A-Z]")
+# A person's age as news gives it: "Conde, 77, came to power", "aged 77", "the 77-year-old".
+_AGE = re.compile(r"[A-Za-z],\s+\d{1,3},|\baged\s+\d{1,3}\b|\b\d{1,3}-year-old\b")
+# Where an organisation is based: "the Schaumburg, Ill.-based company".
+_BASED = re.compile(r"\b[A-Z][\w., ]*-based\b")
+_ACRONYM = re.compile(r"[A-Z]{2,7}")
 _POSSESSIVE = re.compile(r"[’']s\b\s*")
 _SPEAKING = re.compile(r"\b(?:said|says|stated|told|wrote|according to)\b|[“\"]", re.IGNORECASE)
 _SOURCED = re.compile(r"\b(?:reports?|reported|according to|told|announced)\b", re.IGNORECASE)
@@ -92,6 +97,8 @@ class Claim:
 class Draft:
     title: str | None
     claims: list[Claim] = field(default_factory=list)
+    # The names (not people) many claims mention: what the whole article is about, though a claim says "the company".
+    subjects: tuple[str, ...] = ()
 
 
 def _content_words(text: str) -> list[str]:
@@ -104,28 +111,60 @@ def _content_words(text: str) -> list[str]:
 
 
 def _is_common_word(word: str) -> bool:
-    return fold(word) in english_words()
+    """An everyday English word; a hyphenated one when each of its parts is ("Cell-phone", "Long-term")."""
+    return all(fold(part) in english_words() for part in word.split("-") if part)
 
 
-def _names(sentence: str) -> list[str]:
-    """Capitalised word runs, without a sentence's first word when that is just a common word."""
+# Words of a job title: "Chief Financial Officer Tom Meredith" is a role, then a person.
+_ROLE_WORDS = frozenset({
+    "mr", "mrs", "ms", "dr", "prof", "professor", "president", "vice", "prime", "minister", "mayor", "senator",
+    "governor", "leader", "chief", "executive", "financial", "operating", "technology", "officer", "director",
+    "chairman", "chairwoman", "chair", "secretary", "general", "manager", "spokesman", "spokeswoman", "spokesperson",
+    "commissioner", "judge", "ambassador", "coach", "captain", "head", "incumbent", "deputy", "managing", "by",
+})
+
+
+def _names(sentence: str, text: str) -> list[str]:
+    """Capitalised word runs, without a sentence's first word when that is just a common word, and
+    with a job title before a name read as a name of its own ("Chief Financial Officer", "Tom Meredith")."""
     found: dict[str, None] = {}
     for match in _NAME.finditer(sentence):
         at_start = not sentence[: match.start()].strip(" \"“‘'(")
         # A possessive joins two names: "Jim Anderton’s Progressive Party" is Jim Anderton and Progressive Party.
         for part in _POSSESSIVE.split(match.group().strip(" .")):
             words = part.split()
-            if at_start and words and _is_common_word(words[0]):
+            if at_start and words and _is_common_word(words[0]) and not _is_name_word(words[0], text):
                 words = words[1:]
             at_start = False
             while words and words[0].lower() in {"the", "a", "an", "and", "of"}:
                 words = words[1:]
-            if words:
-                found.setdefault(" ".join(words), None)
+            for name in _role_and_name(words):
+                found.setdefault(name, None)
     return list(found)
 
 
-_TITLES = r"(?:Mr|Mrs|Ms|Dr|Prof|Professor|President|Prime Minister|Minister|Mayor|Senator|Governor|leader|chief|CEO|coach|captain|By)"
+def _is_name_word(word: str, text: str) -> bool:
+    """A sentence's first word that is a name though spelt like a common word: the article capitalises
+    it inside a sentence too and never writes it in lower case ("Motorola said …", "maker Motorola Inc.")."""
+    return (re.search(rf"[a-z,] +{re.escape(word)}\b", text) is not None
+            and re.search(rf"\b{re.escape(word.lower())}\b", text) is None)
+
+
+def _is_role(name: str) -> bool:
+    """A job title ("Chief Financial Officer"): no organisation to ask who founded or leads."""
+    return all(word.lower().strip(".") in _ROLE_WORDS for word in name.split())
+
+
+def _role_and_name(words: list[str]) -> list[str]:
+    """A run of capitalised words as the title it starts with and the name after it, each a name."""
+    role_length = 0
+    while role_length < len(words) and _is_role(words[role_length]):
+        role_length += 1
+    if not 0 < role_length < len(words):
+        return [" ".join(words)] if words else []
+    role, name = " ".join(words[:role_length]), " ".join(words[role_length:])
+    # A title of one word ("President", "By") says nothing a question would name.
+    return [role, name] if role_length > 1 else [name]
 
 
 def _is_person(name: str, text: str) -> bool:
@@ -136,9 +175,9 @@ def _is_person(name: str, text: str) -> bool:
         return False
     surname = re.escape(words[-1])
     mentioned_alone = len(re.findall(rf"\b{surname}\b", text)) > text.count(name)
-    titled = re.search(rf"{_TITLES}\.?\s+{re.escape(name)}", text) is not None
+    titled = any(fold(word).strip(".") in _ROLE_WORDS for word in re.findall(rf"(\w+)\.?\s+{re.escape(name)}", text))
     owner = re.search(rf"{re.escape(name)}[’']s\s+[A-Z]", text) is not None  # "Jim Anderton’s Progressive Party"
-    speaking = re.search(rf"{re.escape(name)},?\s+(?:said|says|stated|told|wrote)|according to {re.escape(name)}", text) is not None
+    speaking = re.search(rf"{re.escape(name)},?\s+(?:said|says|stated|told|wrote)|(?:according to|said|says)\s+{re.escape(name)}", text) is not None
     # "Colleen Healy, general manager of ...": a name followed by a role in lower case.
     with_role = re.search(rf"{re.escape(name)},\s+(?:an?\s+|the\s+)?[a-z]+(?:\s+[a-z]+)*\s+(?:of|at|for)\b", text) is not None
     return mentioned_alone or titled or owner or speaking or with_role or _listed_with_others(name, text)
@@ -157,10 +196,14 @@ def _noun_words(text: str) -> list[str]:
     return [word for word in text.split() if fold(word) not in _WEAK_NOUNS and fold(word) not in STOPWORDS]
 
 
-def _people(names: list[str], places: list[str], everyone: list[str]) -> list[str]:
-    """The people a sentence names, by full name even where it gives the surname alone ("… Dahl said")."""
-    return [person for person in everyone
-            if person in names and person not in places or " " in person and person.split()[-1] in names]
+def _people(names: list[str], places: list[str], everyone: list[str], last_named: dict[str, str]) -> list[str]:
+    """The people a sentence names, by full name even where it gives the surname alone ("… Dahl said"):
+    of two people with one surname, the one last named in full (``last_named``: surname -> person)."""
+    named = [person for person in everyone if person in names and person not in places]
+    last_named.update({person.split()[-1]: person for person in named})
+    by_surname = [person for person in everyone if " " in person and person.split()[-1] in names
+                  and last_named.get(person.split()[-1], person) == person]
+    return list(dict.fromkeys(named + by_surname))
 
 
 def _counts(sentence: str) -> list[tuple[str, str, str]]:
@@ -216,6 +259,9 @@ ANSWER_KINDS: dict[str, AnswerKind] = {
     "date": AnswerKind(("date", "day", "month", "when"), ("what date {}", "on what date {}")),
     "place": AnswerKind(("where", "location", "located", "place", "city", "town", "state", "country", "region"),
                         ("where {}", "what location {}")),
+    "age": AnswerKind(("age", "old", "aged", "years"), ("how old {}", "what age {}")),
+    "base": AnswerKind(("where", "based", "headquarters", "headquartered", "home", "city", "located"),
+                       ("where is it based", "where is {} headquartered")),
     "dateline": AnswerKind(("where", "city", "location", "dateline", "filed", "based"),
                            ("where is the story from", "which city is the story filed from", "where was it reported from")),
     "source": AnswerKind(("source", "outlet", "reported", "reports", "station", "cite", "cites", "broke", "according"),
@@ -231,7 +277,8 @@ def _answer_kinds(sentence: str, counts: list[tuple[str, str, str]], places: lis
     kinds = {kind: number for kind, number, _ in reversed(counts)}  # the first number of each kind
     found = {
         "year": _YEAR.search(sentence), "weekday": _WEEKDAY.search(sentence), "date": _MONTH.search(sentence),
-        "dateline": _DATELINE.match(sentence), "source": _SOURCED.search(sentence),
+        "dateline": _DATELINE.match(sentence), "source": _SOURCED.search(sentence), "base": _BASED.search(sentence),
+        "age": _AGE.search(sentence),
     }
     kinds.update({kind: match.group() for kind, match in found.items() if match})
     if places:
@@ -263,15 +310,17 @@ def read_claims(text: str) -> Draft:
     draft = Draft(title)
     sentences = [sentence for sentence in _spans(text)
                  if sentence != title and (len(sentence.split()) >= MIN_CLAIM_WORDS or _BYLINE.match(sentence))]
-    everyone = list(dict.fromkeys(name for sentence in sentences for name in _names(sentence) if _is_person(name, text)))
+    everyone = list(dict.fromkeys(name for sentence in sentences for name in _names(sentence, text) if _is_person(name, text)))
+    last_named: dict[str, str] = {}
     for sentence in sentences:
-        names = _names(sentence)
+        names = _names(sentence, text)
         counts = _counts(sentence)
-        places = [name for name in names if not _DATE_WORDS.fullmatch(name) and re.search(rf"\b(?:in|at|from|near)\s+(?:the\s+)?{re.escape(name)}", sentence)]
+        places = [name for name in names if not _DATE_WORDS.fullmatch(name)
+                  and re.search(rf"\b(?:in|at|from|near)\s+(?:the\s+)?{re.escape(name)}|{re.escape(name)}[\w., ]*-based\b", sentence)]
         draft.claims.append(Claim(
             quote=sentence,
             names=tuple(names),
-            people=tuple(_people(names, places, everyone)),
+            people=tuple(_people(names, places, everyone, last_named)),
             counts=tuple(counts),
             dated=bool(_YEAR.search(sentence) or _DATE_WORDS.search(sentence)),
             words=tuple(_content_words(sentence)),
@@ -279,7 +328,22 @@ def read_claims(text: str) -> Draft:
             places=tuple(places),
             kinds=_answer_kinds(sentence, counts, places),
         ))
+    draft.subjects = _subjects(draft.claims)
     return draft
+
+
+# A name in at least this share of the claims is what the whole article is about.
+SUBJECT_SHARE = 0.3
+
+
+def _subjects(claims: list[Claim]) -> tuple[str, ...]:
+    """The names most claims mention (not people): the article is about them even where a claim says "the company"."""
+    people = {person for claim in claims for person in claim.people}
+    counts: dict[str, int] = {}
+    for claim in claims:
+        for name in claim.names:
+            counts[name] = counts.get(name, 0) + 1
+    return tuple(name for name, count in counts.items() if count >= SUBJECT_SHARE * len(claims) and name not in people)
 
 
 def _word_forms(word: str) -> set[str]:
@@ -302,6 +366,10 @@ def _kind_of(name: str) -> str | None:
     return None
 
 
+# How people ask what an acronym means: the claim spelling it out, or the first naming it, answers.
+ACRONYM_QUESTIONS = ("{} meaning", "what is {}", "what is the full name of {}")
+
+
 def _phrasings(claim: Claim) -> list[str]:
     """Questions a reader might ask that this claim answers, from its own names, numbers and words."""
     keywords = [word for word in claim.words if fold(word) not in {fold(n) for name in claim.names for n in name.split()}]
@@ -311,6 +379,8 @@ def _phrasings(claim: Claim) -> list[str]:
         questions += ["who wrote the article", "who is the author", "author", "who is the reporter"]
     for name in claim.names:
         questions.append(name)
+        if _ACRONYM.fullmatch(name):
+            questions += [template.format(name) for template in ACRONYM_QUESTIONS]
         kind = _kind_of(name)
         if kind:
             questions += [f"which {kind}", f"what {kind} {' '.join(keywords[:2])}"]
@@ -375,12 +445,13 @@ class _Unknown:
     about_people: tuple[str, ...] = ()  # "{}" is each person's name
     about_names: tuple[str, ...] = ()  # "{}" is each other name (organisations, places)
     general: tuple[str, ...] = ()
+    about_titles: tuple[str, ...] = ()  # "{0}" is a person the article gives a title, "{1}" the title
 
 
 # The general questions avoid verbs a claim's own events are asked with ("when did the talks start",
 # "how did the count end"): such a word would count toward the known unknown in every question using it.
 _UNKNOWNS = (
-    _Unknown("ages", "Ages", "The article doesn't give anyone's age.", frozenset({"age", "aged", "born", "birthday"}),
+    _Unknown("ages", "Ages", "The article doesn't give anyone's age.", frozenset({"age", "aged", "old", "born", "birthday"}),
              ("how old is {}", "what is {}'s age"), (), ("how old is he", "what age is she", "when was he born")),
     _Unknown("personal_lives", "Personal lives", "The article doesn't say anything about the private lives of the people in it.",
              frozenset({"married", "wife", "husband", "kids", "children", "family", "live", "lives"}),
@@ -388,6 +459,11 @@ _UNKNOWNS = (
     _Unknown("money_and_pay", "Pay and salaries", "The article doesn't say what anyone earns.",
              frozenset({"salary", "earn", "earns", "paid", "pay", "worth", "income"}),
              ("what is {}'s salary", "how much does {} earn"), (), ("how much does he earn", "what is her net worth")),
+    _Unknown("careers", "Careers", "The article doesn't go into the careers of the people in it.",
+             frozenset({"career", "joined", "replaced", "replace", "succeeded", "successor", "previously", "former", "tenure"}),
+             ("how long has {} been in the job", "who will replace {}", "what was {}'s previous job", "when did {} join"), (),
+             ("who replaced him", "how long has she been in the job", "what was his previous job"),
+             ("how long has {0} been {1}", "who was {1} before {0}")),
     _Unknown("history", "History and founding", "The article doesn't go into the history of the organisations and places it names.",
              frozenset({"founded", "history", "established", "started", "built"}),
              (), ("when was {} founded", "who founded {}"), ("how long has it existed",)),
@@ -425,16 +501,20 @@ def _unknowns(draft: Draft, fact_questions: set[str]) -> list[dict[str, object]]
     Labour" when it says "Labour leader Helen Clark"); a general one when any claim does."""
     people = list(dict.fromkeys(person for claim in draft.claims for person in claim.people))[:MAX_NAMES_ASKED_ABOUT]
     others = list(dict.fromkeys(
-        name for claim in draft.claims for name in claim.names if name not in people and len(name) > 2
+        name for claim in draft.claims for name in claim.names if name not in people and len(name) > 2 and not _is_role(name)
     ))[:MAX_NAMES_ASKED_ABOUT]
     said = _words_said(draft.claims)
     said_about = {name: _words_said(_naming(draft.claims, name, is_person=name in people)) for name in people + others}
+    titles = {person: title for claim in draft.claims for title in claim.names if _is_role(title)
+              for person in people if f"{title} {person}" in claim.quote}
     entries = []
     for unknown in _UNKNOWNS:
         questions = [
             *(question for name in people for question in _asked_unless_said(unknown, unknown.about_people, name, said_about[name])),
             *(question for name in others for question in _asked_unless_said(unknown, unknown.about_names, name, said_about[name])),
             *_asked_unless_said(unknown, unknown.general, None, said),
+            *(question for person, title in titles.items()
+              for question in _asked_unless_said(unknown, unknown.about_titles, (person, title), said_about[person])),
         ]
         questions = [question for question in questions if _question_key(question) not in fact_questions]
         if questions:
@@ -454,13 +534,16 @@ def _naming(claims: list[Claim], name: str, *, is_person: bool) -> list[Claim]:
 def _words_said(claims: list[Claim]) -> set[str]:
     """The claims' words in all their forms; "said" too for a quote or "according to" (stop words both)."""
     words = {form for claim in claims for word in claim.words for form in _word_forms(word)}
+    words |= {word for claim in claims for kind in claim.kinds for word in ANSWER_KINDS[kind].words}  # "Conde, 77": an age
     return words | ({"said"} if any(_SPEAKING.search(claim.quote) for claim in claims) else set())
 
 
-def _asked_unless_said(unknown: _Unknown, templates: tuple[str, ...], name: str | None, said: set[str]) -> list[str]:
-    """The templates filled in with ``name``, less those asking with a telltale word the claims use."""
+def _asked_unless_said(unknown: _Unknown, templates: tuple[str, ...], name: str | tuple[str, str] | None,
+                       said: set[str]) -> list[str]:
+    """The templates filled in with ``name`` (or a person and their title), less those asking with a
+    telltale word the claims use."""
     covered = {word for word in unknown.telltales if _word_forms(word) & said}
-    questions = [template.format(name) for template in templates]
+    questions = [template.format(*name) if isinstance(name, tuple) else template.format(name) for template in templates]
     return [question for question in questions if not covered & set(_content_words(question))]
 
 
@@ -496,7 +579,8 @@ def _fact_entries(draft: Draft) -> list[dict[str, object]]:
             continue
         # Every word of the claim counts in full (the claim is all the fact is about), with its other forms.
         keywords = sorted({form for word in claim.words for form in _word_forms(word)}
-                          | {word for kind in claim.kinds for word in ANSWER_KINDS[kind].words})
+                          | {word for kind in claim.kinds for word in ANSWER_KINDS[kind].words}
+                          | set(draft.subjects))
         facts.append({
             "id": _slug(claim, used_ids),
             "topic": _topic(claim),
@@ -504,7 +588,7 @@ def _fact_entries(draft: Draft) -> list[dict[str, object]]:
             "quotes": [claim.quote],
             "questions": questions,
             "keywords": keywords,
-            "entities": list(claim.names),
+            "entities": list(dict.fromkeys([*claim.names, *claim.people])),
             "drafted": True,
         })
     return facts
@@ -516,6 +600,8 @@ DRAFTED_SYNONYMS: dict[str, list[str]] = {
     # Abbreviations chat uses for words news articles spell out.
     "year": ["yr", "yrs"], "percent": ["pct", "per cent"], "government": ["govt", "gov"], "university": ["uni"],
     "department": ["dept"], "hours": ["hrs", "hr"], "quarter": ["qtr"], "week": ["wk"], "approximately": ["approx"],
+    "chief executive officer": ["ceo", "chief executive"], "chief financial officer": ["cfo", "finance chief"],
+    "chief operating officer": ["coo"], "chief technology officer": ["cto"], "headquarters": ["hq", "head office"],
 }
 
 
@@ -528,7 +614,8 @@ def _name_synonyms(draft: Draft) -> dict[str, list[str]]:
     names = list(dict.fromkeys(
         name for claim in draft.claims for name in claim.names if len(name.split()) > 1 and not _DATE_WORDS.search(name)
     ))
-    variants = {name: _shorter_forms(name, is_person=name in people) for name in names}
+    text = " ".join(claim.quote for claim in draft.claims)
+    variants = {name: _shorter_forms(name, is_person=name in people) + _acronyms_of(name, text) for name in names}
     claimed: dict[str, int] = {}
     for forms in variants.values():
         for form in forms:
@@ -537,6 +624,21 @@ def _name_synonyms(draft: Draft) -> dict[str, list[str]]:
     unique = {name: [form for form in forms if claimed[fold(form)] == 1] for name, forms in variants.items()}
     shorter = {fold(form) for forms in unique.values() for form in forms}
     return {fold(name): forms for name, forms in unique.items() if fold(name) not in shorter}
+
+
+def _acronyms_of(name: str, text: str) -> list[str]:
+    """The short forms the article gives a name in brackets: "Independent National Electoral Commission (CENI)"."""
+    return re.findall(rf"{re.escape(name)}\s+\(([A-Z][A-Za-z]{{1,7}})\)", text)
+
+
+def _merged(*tables: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Synonym tables as one: a word in several keeps the variants of each ("chief financial officer":
+    CFO, and Chief Financial for the name the article gives)."""
+    merged: dict[str, list[str]] = {}
+    for table in tables:
+        for word, variants in table.items():
+            merged[word] = list(dict.fromkeys([*merged.get(word, []), *variants]))
+    return merged
 
 
 def _shorter_forms(name: str, *, is_person: bool) -> list[str]:
@@ -590,7 +692,7 @@ def write_draft(article_file: Path, directory: Path, *, source: str | None = Non
     header = "# Drafted by `factbot new`: review each entry, then remove its `drafted: true`.\n"
     _write_yaml(directory / "facts.yaml", {"facts": facts}, header)
     _write_yaml(directory / "out_of_scope.yaml", {"out_of_scope": unknowns}, header)
-    _write_yaml(directory / "synonyms.yaml", {"synonyms": {**DRAFTED_SYNONYMS, **_name_synonyms(draft)}}, header)
+    _write_yaml(directory / "synonyms.yaml", {"synonyms": _merged(DRAFTED_SYNONYMS, _name_synonyms(draft))}, header)
     return DraftSummary(directory, len(facts), sum(len(fact["questions"]) for fact in facts), len(unknowns))
 
 

@@ -178,3 +178,66 @@ def test_a_name_of_several_words_is_read_as_one_word_with_its_shorter_forms(draf
     matcher = FactBot(load_knowledge(drafted), Settings(_env_file=None)).matcher
     assert matcher.question_tokens("what did Dahl say") == matcher.question_tokens("what did Lena Dahl say")
     assert matcher.question_tokens("traffic by the end of the yr") == matcher.question_tokens("traffic by the end of the year")
+
+
+def test_a_title_before_a_name_and_a_brand_opening_a_sentence_are_read_as_names() -> None:
+    text = ("The firm's maker Zentrix Corp. cut jobs. Zentrix said it will save money, said Chief Financial Officer "
+            "Ola Hart. Prices rose in March, said Kim Lund.")
+    claims = read_claims(text).claims
+    assert "Zentrix" in claims[1].names  # capitalised inside a sentence too, so not a common first word
+    assert {"Chief Financial Officer", "Ola Hart"} <= set(claims[1].names)
+    assert {"Ola Hart", "Kim Lund"} <= {person for claim in claims for person in claim.people}  # "said Kim Lund"
+
+
+def test_ages_and_bases_are_answer_kinds_and_a_given_age_is_no_known_unknown(tmp_path: Path) -> None:
+    article = tmp_path / "mayor.txt"
+    article.write_text("Mayor Vote Count\n\nLena Dahl, 52, won the mayoral vote in Portville on Sunday.\n"
+                       "The Portville-based party of Dahl spent $2 million on the campaign.\n", encoding="utf-8")
+    claims = read_claims(article.read_text(encoding="utf-8")).claims
+    assert "age" in claims[0].kinds and "base" in claims[1].kinds
+    write_draft(article, tmp_path / "mayor")
+    bot = FactBot(load_knowledge(tmp_path / "mayor"), Settings(_env_file=None))
+    assert "52" in bot.ask("how old is Lena Dahl").text
+    assert "Portville-based" in bot.ask("where is the party based").text
+
+
+def test_a_name_most_claims_mention_is_what_every_claim_is_about(tmp_path: Path) -> None:
+    text = ("Zentrix said it will cut 400 jobs. Zentrix shares fell 2 cents on Monday. The company expects a charge "
+            "of $3 million. Zentrix began cutting costs in May.")
+    draft = read_claims(text)
+    assert draft.subjects == ("Zentrix",)
+    article = tmp_path / "zentrix.txt"
+    article.write_text(text, encoding="utf-8")
+    write_draft(article, tmp_path / "zentrix")
+    assert "$3 million" in FactBot(load_knowledge(tmp_path / "zentrix"), Settings(_env_file=None)).ask(
+        "how big is the Zentrix charge").text
+
+
+def test_a_name_keeps_both_its_own_and_the_generic_variants_and_an_acronym_in_brackets(tmp_path: Path) -> None:
+    article = tmp_path / "vote.txt"
+    article.write_text("The Independent Poll Board (IPB) counted 3,000 votes on Monday.\nThe count cost $2 million, "
+                       "said Chief Financial Officer Ola Hart.\n", encoding="utf-8")
+    write_draft(article, tmp_path / "vote")
+    synonyms = yaml.safe_load((tmp_path / "vote" / "synonyms.yaml").read_text(encoding="utf-8"))["synonyms"]
+    assert "IPB" in synonyms["independent poll board"]
+    assert "cfo" in synonyms["chief financial officer"]  # the generic abbreviation, though the article names the role
+    bot = FactBot(load_knowledge(tmp_path / "vote"), Settings(_env_file=None))
+    assert "Ola Hart" in bot.ask("who is the CFO").text
+    assert "Independent Poll Board" in bot.ask("IPB meaning").text
+
+
+def test_a_title_is_no_organisation_but_a_known_unknown_asks_how_long_its_holder_held_it(tmp_path: Path) -> None:
+    article = tmp_path / "firm.txt"
+    article.write_text("Zentrix cut 400 jobs on Monday.\nThe cuts save $2 million, said Chief Financial Officer Ola Hart.\n",
+                       encoding="utf-8")
+    write_draft(article, tmp_path / "firm")
+    questions = {q for entry in load_knowledge(tmp_path / "firm").out_of_scope.values() for q in entry.questions}
+    assert "how long has Ola Hart been Chief Financial Officer" in questions
+    assert not any("founded Chief Financial Officer" in question for question in questions)
+
+
+def test_a_surname_two_people_share_means_the_one_last_named_in_full() -> None:
+    text = ("Mayor Lena Dahl opened the bridge on Monday. Her brother Erik Dahl, an engineer at the firm, built it. "
+            "Dahl said it took two years.")
+    claims = read_claims(text).claims
+    assert claims[2].people == ("Erik Dahl",)
