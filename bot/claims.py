@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.normalize import AUXILIARIES, OPENERS, QUESTION_WORDS, STOPWORDS
+from bot.normalize import AUXILIARIES, NEGATED_AUXILIARIES, OPENERS, QUESTION_WORDS, STOPWORDS
 
 # Words that place a claim's word in time relative to the fact rather than claim it.
 _TIME_RELATIONS = frozenset({"before", "after", "since", "until", "ahead", "prior"})
@@ -76,7 +76,7 @@ SUBJECT = "he"
 _NOT_VERBS = frozenset({
     "in", "on", "at", "for", "to", "of", "with", "by", "from", "about", "and", "but", "or", "the", "a",
     # a clause before the question ("so *if* Jakob was fourth, who won the 1500?")
-    "if", "when", "since", "because", "as", "although", "though", "once", "after", "before", "while", "now",
+    "if", "since", "because", "as", "although", "though", "once", "after", "before", "while", "now",
     # A worksheet's instruction is followed by what to write about: "Describe Ingebrigtsen's status".
     "describe", "explain", "identify", "name", "list", "summarise", "summarize", "outline", "quote", "state",
     "discuss", "compare", "give", "tell", "show", "note", "mention", "summary",
@@ -104,7 +104,7 @@ class ClaimCheck:
     @property
     def is_plain_no(self) -> bool:
         """A No on what the claim *is* (a place, a nationality), not on which race, year or person it is about."""
-        return self.verdict is Verdict.NO and self.contradicted not in {*_NUMBER_CLASSES, "person"}
+        return self.verdict is Verdict.NO and (self.contradicted is None or _names_a_thing(self.contradicted))
 
 
 def is_yes_no(words: Sequence[str], asked: bool = False) -> bool:
@@ -114,15 +114,41 @@ def is_yes_no(words: Sequence[str], asked: bool = False) -> bool:
     words = [word for word in words if word.isalnum() and word not in OPENERS]
     if not words or words[0] in QUESTION_WORDS:
         return False
-    if words[0] in AUXILIARIES and words[1:2] in (["you"], ["wondering"]) and QUESTION_WORDS.intersection(words):
-        return False  # a request around a question: "could you tell me how long...", "I was wondering whether..."
+    if _asks_a_question_politely(words):
+        return False
     if words[0] in AUXILIARIES or ("true" in words and "false" in words):
         return True
     if any(tuple(words[-len(ending):]) == ending for ending in _CHECK_ENDINGS):
         return True
+    if _ends_with_a_question_tag(words):
+        return True
     if len(words) > 1 and words[1] == SUBJECT and words[0] not in _NOT_VERBS:  # "vant han" = "won he"
         return True
     return asked and len(words) >= 3 and SUBJECT in words[:2] and not QUESTION_WORDS.intersection(words)
+
+
+def _ends_with_a_question_tag(words: Sequence[str]) -> bool:
+    """"he came third in the 1500, didn't he", "it was in Paris wasnt it": a statement, then a tag asking whether it holds."""
+    words = [word for word in words if word != "t"]  # "didn't" is "didn" + "t"
+    return len(words) >= 3 and words[-2] in NEGATED_AUXILIARIES and words[-1] in {"he", "it", "they", "she", "i"}
+
+
+# Words of a request wrapped around a question: "could you kindly tell me how long...", "I was
+# wondering whether you might be able to tell me who...".
+_REQUEST_WORDS = frozenset({
+    "you", "please", "kindly", "tell", "me", "us", "let", "know", "wondering", "wonder", "whether", "if", "i",
+    "was", "might", "be", "able", "to", "explain", "remind", "say", "could", "can", "would", "summarise",
+    "summarize", "summary", "describe",
+})
+
+
+def _asks_a_question_politely(words: Sequence[str]) -> bool:
+    """Whether the words open with an auxiliary of a request ("could you", "was wondering") and
+    nothing but request words stand before a question word: the question word's question is asked."""
+    if len(words) < 2 or words[0] not in AUXILIARIES or words[1] not in {"you", "wondering"}:
+        return False
+    asked_at = next((index for index, word in enumerate(words) if word in QUESTION_WORDS), None)
+    return asked_at is not None and _REQUEST_WORDS.issuperset(words[1:asked_at])
 
 
 # "True or false: ..." and "... yes or no?" ask for a verdict; their "or" offers no choice.
@@ -145,6 +171,12 @@ def choices_offered(words: Sequence[str]) -> list[tuple[str, str]]:
     return pairs
 
 
+def _names_a_thing(name: str) -> bool:
+    """Whether a claim of this class says what something is (a place, a platform, a sport), not
+    which race, year or person it is about."""
+    return name not in _NUMBER_CLASSES and name != "person"
+
+
 class ContrastClasses:
     """Which class of mutually exclusive words a canonical token belongs to, if any."""
 
@@ -156,6 +188,15 @@ class ContrastClasses:
         if token[:1].isdigit():
             return "time" if ":" in token else "year" if _YEAR.match(token) else "distance"
         return self._class_of.get(token)
+
+    def words(self) -> list[str]:
+        """Every word of every class (people excepted)."""
+        return [token for token, name in self._class_of.items() if name != "person"]
+
+    def same_class(self, word: str, other: str) -> bool:
+        """Whether two words exclude each other: gold and silver, the 1500 and the 5000, Instagram and X."""
+        name = self.class_of(word)
+        return name is not None and name == self.class_of(other)
 
     @staticmethod
     def is_number_class(name: str) -> bool:
@@ -225,7 +266,7 @@ class ContrastClasses:
         for token, name in claims.items():
             if token in words:
                 # The race, year or person the fact shares says what the claim is about, not that it holds.
-                confirmed = confirmed or name not in {*_NUMBER_CLASSES, "person"}
+                confirmed = confirmed or _names_a_thing(name)
             elif any(self.class_of(word) == name for word in words):
                 return Verdict.NO, name
         return (Verdict.YES if confirmed else None), None
@@ -235,7 +276,7 @@ class ContrastClasses:
         and people: a fact about his race says nothing of whether the handball team won gold."""
         return all(
             token in words or any(self.class_of(word) == name for word in words)
-            for token, name in claims.items() if name not in _NUMBER_CLASSES and name != "person"
+            for token, name in claims.items() if _names_a_thing(name)
         )
 
     def _people(self, words: frozenset[str]) -> int:
@@ -247,13 +288,8 @@ class ContrastClasses:
         return all(token in words for token, name in claims.items() if name == "person")
 
     def _alternatives(self, claims: Mapping[str, str], choices: Sequence[tuple[str, str]]) -> bool:
-        named = [name for name in claims.values() if name not in _NUMBER_CLASSES and name != "person"]
+        named = [name for name in claims.values() if _names_a_thing(name)]
         return len(named) != len(set(named)) or any(self.same_class(*pair) for pair in choices)
-
-    def same_class(self, word: str, other: str) -> bool:
-        """Whether two words exclude each other: gold and silver, the 1500 and the 5000, Instagram and X."""
-        name = self.class_of(word)
-        return name is not None and name == self.class_of(other)
 
     def _settling_fact(
         self, claims: Mapping[str, str], ranked: Sequence[str], asserted: Mapping[str, frozenset[str]]

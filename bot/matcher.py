@@ -52,7 +52,7 @@ from bot.collector import collector_paused
 from bot.knowledge import Fact, Knowledge, rebuilt_by_constructor
 from bot.normalize import (
     AUXILIARIES,
-    QUESTION_LEAD,
+    QUESTION_OPENING,
     QUESTION_WORDS,
     STOPWORDS,
     SynonymTable,
@@ -111,15 +111,20 @@ CLEAR_LEAD_OVER_FACTS = 5.0
 CLEAR_LEAD_OVER_UNKNOWNS = 10.0
 # "and", "plus", "+", "n", ";", ", also" and a question mark with more after it join the parts of a
 # question that asks several things; "&" joins names ("Mol & Sørum").
-_CONJUNCTION = re.compile(r"\s+(?:and|plus|n|og)\s+|\s*[;+]\s*|[,.!?]\s*also\s+|\?+\s+(?=\S)", re.IGNORECASE)
+_AND = r"(?:and|og)"  # English and Norwegian
+_CONJUNCTION = re.compile(rf"\s+(?:{_AND}|plus|n)\s+|\s*[;+]\s*|[,.!?]\s*also\s+|\?+\s+(?=\S)", re.IGNORECASE)
 MAX_PARTS = 4
-# "both the 1500 and the 5000", "både 1500 og 5000": one thing asked about, its "and" asks nothing more.
-_BOTH_PAIR = re.compile(r"\b((?:both|b[åa]de)\s+(?:\S+\s+){0,3}?\S+)\s+(?:and|og)\s+", re.IGNORECASE)
-# Words a question quotes: in quotation marks (an apostrophe inside a word is no mark) or in brackets.
-_QUOTED_SPAN = re.compile(r"(?<!\w)['‘\"“(]([^\"“”()]{2,150}?)['’\"”)](?!\w)")
-_QUESTION_START = re.compile(rf"(?:{'|'.join(sorted(QUESTION_WORDS | AUXILIARIES))})\b", re.IGNORECASE)
+_QUESTION_START = re.compile(QUESTION_OPENING, re.IGNORECASE)
+# "both the 1500 and the 5000", "både 1500 og 5000": one thing asked about, its "and" asks nothing
+# more, unless a question follows it ("did he win both golds and what was his time?").
+_BOTH_PAIR = re.compile(
+    rf"\b((?:both|b[åa]de)\s+(?:\S+\s+){{0,3}}?\S+)\s+{_AND}\s+(?!{QUESTION_OPENING})", re.IGNORECASE
+)
+# Words a question quotes: between a pair of quotation marks (an apostrophe inside a word is none)
+# or brackets ("the '(yesterday)' tag").
+_QUOTED_SPAN = re.compile(r"(?<!\w)(?:'((?:[^']|(?<=\w)'(?=\w)){2,150}?)'|‘((?:[^’]|(?<=\w)’(?=\w)){2,150}?)’|\"([^\"]{2,150}?)\"|“([^”]{2,150}?)”|\(([^()]{2,150}?)\))(?!\w)")
 # After a statement, a question after "but" is what is asked; the statement is what the asker knows.
-_ASKED_AFTER_BUT = re.compile(rf"\bbut\s+((?:{QUESTION_LEAD})?{_QUESTION_START.pattern}.*)", re.IGNORECASE | re.DOTALL)
+_ASKED_AFTER_BUT = re.compile(rf"\bbut\s+({QUESTION_OPENING}.*)", re.IGNORECASE | re.DOTALL)
 # What a claimed bound on a time ("under 13 minutes?") asks about.
 TIME_WORD = "time"
 # Words of an answer that say when: a fact saying one answers "when", though no phrasing asks it.
@@ -287,6 +292,8 @@ class Matcher:
         for entry in knowledge.out_of_scope.values():
             phrasings[entry.id] = self._add_intent(entry.id, False, entry.questions, [entry.topic], [])
         self._facts = knowledge.facts
+        # Each fact's quotes as words, when a question quoting the article first needs them.
+        self._quotes_as_words: dict[str, str] = {}
         # What each fact says (its answer and quotes), and the words yes/no questions are checked on.
         self._asserted = _AssertedWords(knowledge.facts, self._asserted_words)
         self._contrasts = ContrastClasses(
@@ -330,6 +337,8 @@ class Matcher:
             }.items()
             if canonical in self._postings or canonical == SUBJECT
         }
+        # A contrast word no fact uses is still a word ("twiter" is Twitter, not "twice").
+        self._spellings.update((word, word) for word in self._contrasts.words() if word not in self._spellings)
         self._sorted_spellings = sorted(self._spellings)
         # What tells a question asked in another language: its one-word terms that no English fact text uses.
         self._foreign_words = {
@@ -465,19 +474,17 @@ class Matcher:
         a word of a contrast class ("snapchat" is another platform, not "snap" + "chat")."""
         if token in self._postings or not token[0].isalpha() or self._contrasts.class_of(token):
             return [token]
-        redoubled = self._redoubled(token)
-        if redoubled:  # before inflections: "runers" is runners, not run + "ers"
-            return [redoubled]
+        english = self._speller.is_english(token)  # a real word is a paraphrase, not a typo ("arena", "stood")
+        double_fixed = None if english else self._double_letter_fixed(token)
+        if double_fixed:  # before inflections: "runers" is runners, not run + "ers"
+            return [double_fixed]
         inflected = self._uninflected(token)
         if inflected:
             return [inflected]
         same_stem = self._same_stem(token)
         if same_stem:
             return [same_stem]
-        undoubled = self._undoubled(token)
-        if undoubled:
-            return [undoubled]
-        if self._speller.is_english(token):  # a real word is a paraphrase, not a typo ("arena", "stood")
+        if english:
             return [token]
         corrected = self._speller.correct(token)
         return [self._spellings.get(word, word) for word in corrected] if corrected else [token]
@@ -487,18 +494,13 @@ class Matcher:
         base = _uninflect(token, self._spellings, _INFLECTIONS)
         return self._spellings[base] if base else None
 
-    def _undoubled(self, token: str) -> str | None:
-        """A known word the token is with one letter doubled: "goold" -> gold (an elongated "goooold",
-        which the normaliser writes with two letters), "silverr" -> silver."""
+    def _double_letter_fixed(self, token: str) -> str | None:
+        """A known word the token is with one letter doubled ("goold" -> gold, the normaliser's two
+        letters for an elongated "goooold"; "silverr") or a double letter written once ("runers" -> runner)."""
         for index in range(1, len(token)):
-            if token[index] == token[index - 1] and (word := token[:index] + token[index + 1:]) in self._spellings:
-                return self._spellings[word]
-        return None
-
-    def _redoubled(self, token: str) -> str | None:
-        """A known word the token is with a doubled letter written once: "runers" -> runner, "sumary" -> summary."""
-        for index in range(1, len(token)):
-            if token[index - 1] != token[index] and (word := token[:index] + token[index - 1:]) in self._spellings:
+            doubled = token[index] == token[index - 1]
+            word = token[:index] + token[index + 1:] if doubled else token[:index] + token[index - 1:]
+            if word in self._spellings:
                 return self._spellings[word]
         return None
 
@@ -649,12 +651,18 @@ class Matcher:
     def _quoting_the_article(self, question: str, result: MatchResult) -> MatchResult | None:
         """A question that quotes the article ("what does 'culminated' mean?", "who wrote 'Tonight, we
         celebrate!'?") is about the fact quoting those words, however the rest of it is worded: of
-        the facts the question found, the best one whose quotes hold a quoted span answers, unless
-        the question asks a measure it never gives ("how many golds on that 'historic day'?")."""
-        spans = [f" {words} " for span in _QUOTED_SPAN.findall(question) if (words := " ".join(raw_tokens(span)))]
+        the facts the question found, the best one whose quotes hold a quoted span answers. Not when
+        the rest asks what no fact says ("what did he *eat* on that 'historic day'?") or a measure
+        that fact never gives ("how *many* golds on that 'historic day'?")."""
+        quoted = [next(filter(None, groups)) for groups in _QUOTED_SPAN.findall(question)]
+        spans = [f" {' '.join(words)} " for span in quoted if content_tokens(words := raw_tokens(span))]
         if not spans:
             return None
-        measures = MEASURE_WORDS.intersection(self.question_tokens(question))
+        rest = set(self.question_tokens(question)).difference(*(self.question_tokens(span) for span in quoted))
+        said_by_no_fact = [token for token in rest - ANSWER_KIND_WORDS if not self._said_by_a_fact(token)]
+        if len(said_by_no_fact) > len(rest - ANSWER_KIND_WORDS) - len(said_by_no_fact):
+            return None
+        measures = MEASURE_WORDS & rest
         quoting = next(
             (item for item in result.ranked_facts[:SIMILARITY_CANDIDATES]
              if any(span in self._quoted_words(item.intent_id) for span in spans)
@@ -663,9 +671,16 @@ class Matcher:
         )
         return replace(result, outcome=Outcome.ANSWERED, best=quoting) if quoting else None
 
+    def _said_by_a_fact(self, token: str) -> bool:
+        return any(self._intents[intent_id].is_fact for intent_id in self._postings.get(token, ()))
+
     def _quoted_words(self, fact_id: str) -> str:
         """A fact's quotes as words, space-padded, for finding a span a question quotes."""
-        return " " + " | ".join(" ".join(raw_tokens(quote.text)) for quote in self._facts[fact_id].quotes) + " "
+        words = self._quotes_as_words.get(fact_id)
+        if words is None:
+            quotes = (" ".join(raw_tokens(quote.text)) for quote in self._facts[fact_id].quotes)
+            words = self._quotes_as_words[fact_id] = f" {' | '.join(quotes)} "
+        return words
 
     def _match_one(self, question: str) -> MatchResult:
         if is_small_talk(question):
@@ -675,7 +690,8 @@ class Matcher:
         bound = time_bound(words)
         if bound is not None and not QUESTION_WORDS.intersection(words):
             return self._with_bound_checked(question_tokens, bound)
-        choices = choices_offered(words)
+        # Read as the question's tokens are: "insta or twiter" offers Instagram or Twitter.
+        choices = [(self._corrected(word)[0], self._corrected(other)[0]) for word, other in choices_offered(words)]
         result = self._decide(self._score_tokens(question_tokens))
         if result.outcome is not Outcome.ANSWERED:
             result = self._one_alternative_answering(question_tokens, choices) or result

@@ -54,7 +54,14 @@ DICTIONARY_FORMS_CACHED = 1 << 16
 _ELONGATED = re.compile(r"([^\W\d_])\1{2,}")
 _TOKEN = re.compile(r"\d+(?::\d+)+(?:\.\d+)?|\d+(?:\.\d+)?|[^\W\d_]+")
 
-STOPWORDS = frozenset({
+# A negated auxiliary: "didn't" reads as "didn" + "t"; written without the apostrophe, as "didnt".
+NEGATED_AUXILIARIES = frozenset({
+    "didn", "doesn", "don", "isn", "wasn", "weren", "aren", "hasn", "haven", "hadn", "couldn", "wouldn", "shouldn",
+    "didnt", "doesnt", "dont", "isnt", "wasnt", "werent", "arent", "hasnt", "havent", "hadnt", "couldnt", "wouldnt",
+    "shouldnt",
+})
+
+STOPWORDS = NEGATED_AUXILIARIES | frozenset({
     # English function words
     "a", "an", "the", "and", "or", "but", "if", "of", "at", "by", "for", "with", "about", "against", "between",
     "into", "through", "during", "above", "below", "to", "up", "down", "in", "out", "on", "off", "over",
@@ -84,9 +91,7 @@ STOPWORDS = frozenset({
     "r", "still", "among", "amongst", "upon", "every", "actual", "anyway", "anyways",
     "spoiler", "spoilers", "fine", "even", "alright", "aight", "literally", "honestly", "seriously", "kinda",
     "sorta", "right", "imagine", "lowkey", "highkey", "deadass", "bruv", "mate",
-    # courtesy around a question ("could you kindly tell me", "Mr Ingebrigtsen", "the young Norwegian")
-    # what is left of a negation once its "n't" is split off ("don't", "didn't")
-    "don", "didn", "doesn", "isn", "wasn", "weren", "aren", "couldn", "wouldn", "shouldn", "hasn", "haven", "hadn",
+    # courtesy around a question ("could you kindly tell me", "Mr Ingebrigtsen", "the young Norwegian", "..., yes?")
     "yes", "kindly", "able", "mr", "mrs", "ms", "sir", "madam", "gentleman", "lady", "tell", "learn", "wonder",
     "coming", "young", "needful", "dear", "abeg", "pardon", "forgive",
     # how an exam or a reader asks, rather than what it asks about
@@ -114,10 +119,8 @@ OPENERS = frozenset({
 })
 
 # Auxiliaries that open a yes/no question.
-AUXILIARIES = frozenset({
-    "did", "does", "do", "is", "was", "were", "are", "has", "had", "have", "will", "would", "can", "could",
-    # "didn't" reads as "didn" + "t"; written without the apostrophe, as "didnt"
-    "didn", "doesn", "isn", "wasn", "hasn", "weren", "aren", "didnt", "doesnt", "isnt", "wasnt", "hasnt",
+AUXILIARIES = NEGATED_AUXILIARIES | frozenset({
+    "did", "does", "do", "is", "was", "were", "are", "has", "had", "have", "will", "would", "can", "could", "should",
 })
 QUESTION_WORDS = frozenset({"who", "what", "when", "where", "why", "how", "which", "whom", "whose"})
 
@@ -198,7 +201,7 @@ _PASSIVE_PASSAGE_VERB = re.compile(
 # ... and what a worksheet asks to find does in it ("the phrase that *shows*", "a word which *means*").
 _FOUND_BY_ITS_ROLE = re.compile(
     r"\b((?:word|words|phrase|phrases|sentence|line|lines|detail|details|quote|quotation|evidence) (?:that|which)) "
-    r"(?:shows?|suggests?|tells? us|tells?|indicates?|means?|reveals?|proves?|implies|demonstrates?)\b",
+    r"(?:shows?|suggests?|tells? us|tells?|indicates?|means?|reveals?|proves?|impl(?:y|ies)|demonstrates?)\b",
     re.IGNORECASE,
 )
 _NAME = re.compile(r"(?<=[^\W\d_])[\s,;:'’\"(]+([A-ZÆØÅ][^\W\d_]+)")
@@ -230,13 +233,17 @@ def without_clause_openers(text: str) -> str:
     return _CLAUSE_OPENER.sub("", text)
 
 
-# A remark, then a question: a sentence end, a line break or an emoji between them ("ngl the comeback
-# arc is insane :fire: what race did he win gold in again").
-# A preposition a question may open with: "*on* which website did he share it".
-QUESTION_LEAD = r"(?:on|in|at|for|from|to|with|by|of)\s+"
+# How a question opens: a question word or an auxiliary, or a preposition before "which" or "what"
+# ("*on which* website did he share it"; "to have won twice" opens none).
+QUESTION_OPENING = (
+    rf"(?:(?:on|in|at|for|from|to|with|by|of)\s+(?=(?:which|what|whom|whose)\b))?"
+    rf"(?:{'|'.join(sorted(QUESTION_WORDS | AUXILIARIES))})\b"
+)
+# A remark, then a question: a sentence end, a colon, a dash, a line break or an emoji between them
+# ("ngl the comeback arc is insane :fire: what race did he win gold in again").
 _REMARK_THEN_QUESTION = re.compile(
-    rf"(?:[.!:—–]|\s-\s|\n|{_DISCORD_TOKENS.pattern}|[\U0001F000-\U0001FAFF\u2600-\u27BF])\s*"
-    rf"((?:{QUESTION_LEAD})?(?:{'|'.join(sorted(QUESTION_WORDS | AUXILIARIES))})\b[^.!\n]*)$",
+    rf"(?:[.!:—–]|\n|{_DISCORD_TOKENS.pattern}|[\U0001F000-\U0001FAFF\u2600-\u27BF])\s*"
+    rf"({QUESTION_OPENING}(?:[^.!:—–\n]|{_DISCORD_TOKENS.pattern})*)$",
     re.IGNORECASE,
 )
 

@@ -42,6 +42,11 @@ def test_both_this_and_that_is_one_thing_asked(factbot, question):
     assert reply.fact.id == "la_2028_events" and reply.text.startswith(("Yes.", "Ja.")), reply.text
 
 
+def test_both_this_and_then_a_question_is_two_questions(factbot):
+    reply = factbot.ask("did he win both golds and what was his time?")
+    assert "13:13.66" in reply.text and not reply.text.startswith("Yes."), reply.text
+
+
 def test_norwegian_og_joins_two_questions_as_and_does(factbot):
     reply = factbot.ask("hva het de to som kom på sølv og bronse plassen")
     assert reply.matched and "Kwemoi" in reply.text and "Fisher" in reply.text, reply.text
