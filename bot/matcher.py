@@ -44,14 +44,13 @@ from bot.claims import (
     ClaimCheck,
     ContrastClasses,
     TimeBound,
-    is_yes_no,
     choices_offered,
+    is_yes_no,
     time_bound,
 )
 from bot.collector import collector_paused
 from bot.knowledge import Fact, Knowledge, rebuilt_by_constructor
 from bot.normalize import (
-    AUXILIARIES,
     QUESTION_OPENING,
     QUESTION_WORDS,
     STOPWORDS,
