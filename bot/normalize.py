@@ -94,6 +94,7 @@ STOPWORDS = NEGATED_AUXILIARIES | frozenset({
     # courtesy around a question ("could you kindly tell me", "Mr Ingebrigtsen", "the young Norwegian", "..., yes?")
     "yes", "kindly", "able", "mr", "mrs", "ms", "sir", "madam", "gentleman", "lady", "tell", "learn", "wonder",
     "coming", "young", "needful", "dear", "abeg", "pardon", "forgive",
+    "ask", "asks", "asked", "asking", "keeps",
     # how an exam or a reader asks, rather than what it asks about
     "identify", "quiz", "q", "per", "passage", "author", "writer", "stated", "state", "states", "stating", "explain",
     "explains", "explained", "explaining", "describes", "describing", "identifies", "identifying", "discusses",

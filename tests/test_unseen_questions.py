@@ -283,6 +283,8 @@ def test_other_is_a_word_of_the_question(factbot):
         ("Kwemoi won silver, yes?", "Yes.", ["Rodgers Kwemoi won the silver"]),
         # a statement, then a tag asking whether it holds
         ("he came 3rd in the 1500 didnt he", "No.", ["fourth"]),
+        ("he came 3rd in the 1500 metres rite?", "No.", ["fourth"]),
+        ("did he DNF the 1500?", "No.", ["fourth"]),  # not finishing is a result, as a place is
         # a request around a check is still a check
         ("can you confirm Fisher won silver when he raced in Paris?", "No.", ["bronze"]),
         # a claim about a sport or a platform is settled by the fact the question matched, however many people it names
