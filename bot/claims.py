@@ -142,13 +142,21 @@ _REQUEST_WORDS = frozenset({
 })
 
 
+# What a request asks someone to do with a question: "can you *explain* in simple English how...".
+_REQUEST_VERBS = frozenset({"tell", "explain", "describe", "summarise", "summarize", "summary", "remind", "show", "help"})
+
+
 def _asks_a_question_politely(words: Sequence[str]) -> bool:
-    """Whether the words open with an auxiliary of a request ("could you", "was wondering") and
-    nothing but request words stand before a question word: the question word's question is asked."""
+    """Whether the words open with an auxiliary of a request ("could you", "was wondering") and a
+    question word follows a request verb ("can you explain ... how") or nothing but request words:
+    the question word's question is asked."""
     if len(words) < 2 or words[0] not in AUXILIARIES or words[1] not in {"you", "wondering"}:
         return False
     asked_at = next((index for index, word in enumerate(words) if word in QUESTION_WORDS), None)
-    return asked_at is not None and _REQUEST_WORDS.issuperset(words[1:asked_at])
+    if asked_at is None:
+        return False
+    verb = next((word for word in words[2:asked_at] if word not in {"kindly", "please", "just"}), None)
+    return verb in _REQUEST_VERBS or _REQUEST_WORDS.issuperset(words[1:asked_at])
 
 
 # "True or false: ..." and "... yes or no?" ask for a verdict; their "or" offers no choice.

@@ -287,6 +287,8 @@ def test_other_is_a_word_of_the_question(factbot):
         ("did he DNF the 1500?", "No.", ["fourth"]),  # not finishing is a result, as a place is
         # a request around a check is still a check
         ("can you confirm Fisher won silver when he raced in Paris?", "No.", ["bronze"]),
+        # "andre" is "other" here, not "second"
+        ("Nevnte han noen andre norske utøvere i posten?", "Ja.", ["Koanda"]),
         # a claim about a sport or a platform is settled by the fact the question matched, however many people it names
         ("did he congratulate the volleyball team?", "No.", ["handball team"]),
         ("did he post it on instagram with a podium picture?", "Yes.", ["the last showed the podium", "Kwemoi"]),
@@ -357,6 +359,7 @@ def test_a_no_about_a_person_quotes_the_fact_that_settles_it_and_the_one_asked_a
          "the long race he won in Paris?", "winning_time"),
         ("Could you summarise what Ingebrigtsen wrote in his Instagram post after winning?", "instagram_post"),
         ("I would be most grateful to learn the name of the gentleman who received the silver.", "silver_medalist"),
+        ("Can you explain in simple English how the 5000m race ended for him?", "gold_5000m"),
     ],
 )
 def test_a_polite_request_around_a_question_is_that_question_not_a_yes_no(factbot, question, fact_id):
@@ -404,6 +407,9 @@ def test_a_check_with_nothing_to_contradict_just_gets_the_fact(factbot, question
         ("hvilken linje starter artikkelen med", "instagram_post"),
         ("hvilket stevne vant han like før lekene", "monaco_win"),  # a meet: a race  # its answer gives the first line
         ("hvem er koanda og bullen, hvorfor gratulerte han dem", "congratulated_athletes"),
+        ("I hvilken by ble OL holdt?", "paris_olympics"),  # "by" is a city, as a phrase
+        ("Hvem lå i ledelsen i 1500-finalen fram til siste del av løpet?", "how_1500m_was_lost"),  # "lå" is no LA
+        ("Kva sa han til alle løparane der ute?", "dedication"),  # nynorsk
     ],
 )
 def test_norwegian_questions_are_answered_in_the_articles_language(factbot, question, fact_id):
