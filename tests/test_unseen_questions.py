@@ -359,13 +359,17 @@ def test_a_no_about_a_person_quotes_the_fact_that_settles_it_and_the_one_asked_a
          "the long race he won in Paris?", "winning_time"),
         ("Could you summarise what Ingebrigtsen wrote in his Instagram post after winning?", "instagram_post"),
         ("I would be most grateful to learn the name of the gentleman who received the silver.", "silver_medalist"),
-        ("Can you explain in simple English how the 5000m race ended for him?", "gold_5000m"),
     ],
 )
 def test_a_polite_request_around_a_question_is_that_question_not_a_yes_no(factbot, question, fact_id):
     reply = factbot.ask(question)
     assert reply.matched and reply.fact.id == fact_id, reply.text
     assert not reply.text.startswith(("Yes.", "No.")), reply.text
+
+
+def test_a_request_verb_before_a_question_word_makes_a_request_not_a_check(factbot):
+    reply = factbot.ask("Can you explain in simple English how the 5000m race ended for him?")
+    assert not reply.text.startswith("No."), reply.text  # "English" is no claimed nationality
 
 
 def test_no_verdict_from_a_fact_about_something_else(factbot):
