@@ -242,12 +242,14 @@ class ContrastClasses:
 
     def check(
         self, claims: Mapping[str, str], ranked: Sequence[str], asserted: Mapping[str, frozenset[str]],
-        *, choices: Sequence[tuple[str, str]] = (), as_close: Sequence[str] = (),
+        *, choices: Sequence[tuple[str, str]] = (), as_close: Sequence[str] = (), exclusive: bool = False,
     ) -> ClaimCheck | None:
         """Confirm or contradict ``claims`` against what the facts assert (``ranked``: the facts the
         matcher found, best first; ``as_close``: those that match the question about as well as the
         best); None when they don't decide it. ``choices``: what the question offers with "or" ("Paris
-        or Tokyo?", "the 1500 or the 5000?"): two claims of one class then ask which, not whether."""
+        or Tokyo?", "the 1500 or the 5000?"): two claims of one class then ask which, not whether.
+        ``exclusive``: the question says "only" ("he only ran the 5000?"), so a fact naming another
+        of a claimed word's class as well contradicts it."""
         if choices and self._alternatives(claims, choices):
             return None
         settling = self._settling_fact(claims, ranked, asserted) or ranked[0]
@@ -255,7 +257,7 @@ class ContrastClasses:
         numbers = [token for token, name in claims.items() if name in _NUMBER_CLASSES]
         matched_too = all(token in asserted[ranked[0]] for token in numbers)
         facts = tuple(dict.fromkeys((settling, ranked[0]) if matched_too else (settling,)))
-        verdict, contradicted = self._verdict(claims, asserted[settling])
+        verdict, contradicted = self._verdict(claims, asserted[settling], exclusive)
         if verdict is Verdict.NO:
             # Another fact the matcher found about the same person may hold the claim ("did he win in
             # Paris?": not the 1500 m, but the 5000 m): then it is a Yes, shown with that fact.
@@ -263,19 +265,25 @@ class ContrastClasses:
             for other in as_close:
                 if (other != settling and self._about_the_same_person(claims, asserted[other])
                         and self._people(asserted[other]) <= people
-                        and self._verdict(claims, asserted[other])[0] is Verdict.YES):
+                        and self._verdict(claims, asserted[other], exclusive)[0] is Verdict.YES):
                     return ClaimCheck(Verdict.YES, (other,))
             return ClaimCheck(Verdict.NO, facts, contradicted)
         return ClaimCheck(Verdict.YES, facts[:1]) if verdict is Verdict.YES else None
 
-    def _verdict(self, claims: Mapping[str, str], words: frozenset[str]) -> tuple[Verdict | None, str | None]:
-        """Yes, No (with the class contradicted) or None (undecided) for one fact's words."""
+    def _verdict(
+        self, claims: Mapping[str, str], words: frozenset[str], exclusive: bool = False
+    ) -> tuple[Verdict | None, str | None]:
+        """Yes, No (with the class contradicted) or None (undecided) for one fact's words; when the
+        claim is ``exclusive``, another word of a claimed word's class beside it contradicts it too."""
         confirmed = False
         for token, name in claims.items():
+            others = any(word != token and self.class_of(word) == name for word in words)
             if token in words:
+                if exclusive and others and name != "person":
+                    return Verdict.NO, name
                 # The race, year or person the fact shares says what the claim is about, not that it holds.
                 confirmed = confirmed or _names_a_thing(name)
-            elif any(self.class_of(word) == name for word in words):
+            elif others:
                 return Verdict.NO, name
         return (Verdict.YES if confirmed else None), None
 

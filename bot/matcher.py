@@ -696,7 +696,7 @@ class Matcher:
             result = self._one_alternative_answering(question_tokens, choices) or result
         claims = self._contrasts.claims(question_tokens, about_subject=SUBJECT in words)
         if claims and is_yes_no(words, asked=question.rstrip().endswith("?")):
-            return self._with_claims_checked(result, question_tokens, claims, choices=choices)
+            return self._with_claims_checked(result, question_tokens, claims, choices=choices, exclusive="only" in words)
         if SUMMARY in question_tokens:
             return self._with_topic_summarised(result)
         return result
@@ -827,7 +827,7 @@ class Matcher:
 
     def _with_claims_checked(
         self, result: MatchResult, question_tokens: list[str], claims: dict[str, str], *,
-        choices: list[tuple[str, str]],
+        choices: list[tuple[str, str]], exclusive: bool,
     ) -> MatchResult:
         """A yes/no question's match, with the verdict of the facts on what it claims."""
         looked_up = None
@@ -836,14 +836,14 @@ class Matcher:
         if looked_up is not None:
             # Found only through another word of the claimed word's class ("Swedish?" -> Norwegian): answer
             # only when the facts decide the claim, else the question stays unanswered.
-            check = self._contrasts.check(claims, self._ranked_ids(looked_up), self._asserted, choices=choices,
+            check = self._contrasts.check(claims, self._ranked_ids(looked_up), self._asserted, choices=choices, exclusive=exclusive,
                                          as_close=self._as_close(looked_up))
             return replace(looked_up, claim=check) if check else result
         if result.out_of_scope_id is not None:
             return self._contradicting_fact(result, claims) or result
         if result.outcome is Outcome.NOT_FOUND or result.best is None:
             return result
-        check = self._contrasts.check(claims, self._ranked_ids(result), self._asserted, choices=choices,
+        check = self._contrasts.check(claims, self._ranked_ids(result), self._asserted, choices=choices, exclusive=exclusive,
                                      as_close=self._as_close(result))
         if check is None:
             return result

@@ -193,6 +193,13 @@ _PASSAGE_VERB = re.compile(
     r"use|uses|tell|tells|present|presents|portray|portrays|treat|treats|mean|means)\b",
     re.IGNORECASE,
 )
+# ... and why it mentions something: "*why does the author mention* the Monaco Diamond League?" asks
+# what the article says of it.
+_WHY_IT_IS_MENTIONED = re.compile(
+    r"\bwhy (?:does|did|do|would|might) (?:the|this) (?:author|writer|article|text|passage|journalist|reporter)\s+"
+    r"(?:mention|include|bring up|refer to|talk about|describe|bring in)\b",
+    re.IGNORECASE,
+)
 # ... and said of it in the passive ("the event *mentioned* in the passage", "as *described* in the text").
 _PASSIVE_PASSAGE_VERB = re.compile(
     r"\b(?:mentioned|named|described|given|cited|stated|reported|referred to|discussed|presented|portrayed|noted) "
@@ -216,8 +223,9 @@ def asks_about_the_passage(text: str) -> bool:
 
 def without_passage_verbs(text: str) -> str:
     """``text`` without the verbs a worksheet uses for the passage itself ("the author says", "the
-    phrase that shows"), nor the paragraph it points at ("in the second paragraph")."""
-    text = _FOUND_BY_ITS_ROLE.sub(r"\1", _PASSAGE_VERB.sub(r"\1", text))
+    phrase that shows", "why does the writer mention"), nor the paragraph it points at ("in the
+    second paragraph")."""
+    text = _FOUND_BY_ITS_ROLE.sub(r"\1", _PASSAGE_VERB.sub(r"\1", _WHY_IT_IS_MENTIONED.sub("", text)))
     return _PARAGRAPH_PLACE.sub("", _PASSIVE_PASSAGE_VERB.sub("", text))
 
 

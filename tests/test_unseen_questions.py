@@ -285,6 +285,10 @@ def test_other_is_a_word_of_the_question(factbot):
         ("he came 3rd in the 1500 didnt he", "No.", ["fourth"]),
         ("he came 3rd in the 1500 metres rite?", "No.", ["fourth"]),
         ("did he DNF the 1500?", "No.", ["fourth"]),  # not finishing is a result, as a place is
+        # "only" claims there is no other: the fact naming the 1500 m as well says No
+        ("Is he only planning to run the 5000 in LA?", "No.", ["1500 m"]),
+        ("pretty sure he only ran the 5000 in paris?", "No.", ["1500 m"]),
+        ("did he run the 5000 in paris?", "Yes.", ["5000 m"]),
         # a request around a check is still a check
         ("can you confirm Fisher won silver when he raced in Paris?", "No.", ["bronze"]),
         # "andre" is "other" here, not "second"
