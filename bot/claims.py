@@ -11,8 +11,9 @@ class instead. A claim about a person is checked against the fact most specific 
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -107,10 +108,11 @@ class ClaimCheck:
         return self.verdict is Verdict.NO and (self.contradicted is None or _names_a_thing(self.contradicted))
 
 
-def is_yes_no(words: Sequence[str], asked: bool = False) -> bool:
+def is_yes_no(words: Sequence[str], asked: bool = False, verb_first: bool = False) -> bool:
     """Whether a question (its words, in order, filler included; ``asked``: it ends in "?") asks
     for a yes or a no: "did he...", "true or false: ...", "... right?", "vant han..." (a verb
-    before its subject, as Norwegian asks), or a statement with a question mark ("so he got silver?")."""
+    before its subject, in a language that asks so: ``verb_first``; in English "platform he posted
+    on" is no question), or a statement with a question mark ("so he got silver?")."""
     words = [word for word in words if word.isalnum() and word not in OPENERS]
     if not words or words[0] in QUESTION_WORDS:
         return False
@@ -122,7 +124,7 @@ def is_yes_no(words: Sequence[str], asked: bool = False) -> bool:
         return True
     if _ends_with_a_question_tag(words):
         return True
-    if len(words) > 1 and words[1] == SUBJECT and words[0] not in _NOT_VERBS:  # "vant han" = "won he"
+    if verb_first and len(words) > 1 and words[1] == SUBJECT and words[0] not in _NOT_VERBS:  # "vant han" = "won he"
         return True
     return asked and len(words) >= 3 and SUBJECT in words[:2] and not QUESTION_WORDS.intersection(words)
 
@@ -131,6 +133,34 @@ def _ends_with_a_question_tag(words: Sequence[str]) -> bool:
     """"he came third in the 1500, didn't he", "it was in Paris wasnt it": a statement, then a tag asking whether it holds."""
     words = [word for word in words if word != "t"]  # "didn't" is "didn" + "t"
     return len(words) >= 3 and words[-2] in NEGATED_AUXILIARIES and words[-1] in {"he", "it", "they", "she", "i"}
+
+
+# Words that turn a claim round ("did he leave Paris with *no* medal?", "is he *skipping* the 1500?"):
+# the facts' words can't say yes or no to that.
+_NEGATIONS = frozenset({
+    "no", "not", "without", "nothing", "never", "none", "nobody", "neither", "nor", "skip", "skips", "skipping",
+    "skipped", "drop", "drops", "dropping", "dropped", "miss", "misses", "missing", "missed", "quit", "quitting",
+    "ikke", "uten", "ingen", "ingenting", "aldri",
+})
+
+
+def is_exclusive(words: Sequence[str], claims: Mapping[str, str]) -> bool:
+    """Whether a question claims there is no other: "he *only* ran the 5000?", "LA for *just* the 5000?"."""
+    if "only" in words:
+        return True
+    meaningful = [word for word in words if word not in STOPWORDS or word == "just"]
+    return any(word == "just" and following in claims for word, following in itertools.pairwise(meaningful))
+
+
+def is_negated(words: Sequence[str]) -> bool:
+    """Whether a question (its words, filler included) turns its claim round; "... or not?" and "yes or
+    no?" ask for a verdict and turn nothing, nor does a remark before the question ("no spoilers pls,
+    did he win gold?")."""
+    asked_from = next((index for index, word in enumerate(words) if word in AUXILIARIES), 0)
+    return any(
+        word in _NEGATIONS and not (index and words[index - 1] == "or")
+        for index, word in enumerate(words) if index >= asked_from
+    )
 
 
 # Words of a request wrapped around a question: "could you kindly tell me how long...", "I was
@@ -179,6 +209,12 @@ def choices_offered(words: Sequence[str]) -> list[tuple[str, str]]:
     return pairs
 
 
+# "Win" is a place without saying which: beside "gold" it is no other place.
+_ANY_PLACE = "win"
+# The class of counts ("three images").
+_COUNT = "count"
+
+
 def _names_a_thing(name: str) -> bool:
     """Whether a claim of this class says what something is (a place, a platform, a sport), not
     which race, year or person it is about."""
@@ -200,6 +236,9 @@ class ContrastClasses:
     def words(self) -> list[str]:
         """Every word of every class (people excepted)."""
         return [token for token, name in self._class_of.items() if name != "person"]
+
+    def words_of_class(self, name: str) -> list[str]:
+        return [token for token, class_name in self._class_of.items() if class_name == name]
 
     def same_class(self, word: str, other: str) -> bool:
         """Whether two words exclude each other: gold and silver, the 1500 and the 5000, Instagram and X."""
@@ -243,13 +282,15 @@ class ContrastClasses:
     def check(
         self, claims: Mapping[str, str], ranked: Sequence[str], asserted: Mapping[str, frozenset[str]],
         *, choices: Sequence[tuple[str, str]] = (), as_close: Sequence[str] = (), exclusive: bool = False,
+        setting: Container[str] = (),
     ) -> ClaimCheck | None:
         """Confirm or contradict ``claims`` against what the facts assert (``ranked``: the facts the
         matcher found, best first; ``as_close``: those that match the question about as well as the
         best); None when they don't decide it. ``choices``: what the question offers with "or" ("Paris
         or Tokyo?", "the 1500 or the 5000?"): two claims of one class then ask which, not whether.
         ``exclusive``: the question says "only" ("he only ran the 5000?"), so a fact naming another
-        of a claimed word's class as well contradicts it."""
+        of a claimed word's class as well contradicts it. ``setting``: where the article is set
+        (Paris), which every fact shares and so confirms nothing."""
         if choices and self._alternatives(claims, choices):
             return None
         settling = self._settling_fact(claims, ranked, asserted) or ranked[0]
@@ -257,7 +298,7 @@ class ContrastClasses:
         numbers = [token for token, name in claims.items() if name in _NUMBER_CLASSES]
         matched_too = all(token in asserted[ranked[0]] for token in numbers)
         facts = tuple(dict.fromkeys((settling, ranked[0]) if matched_too else (settling,)))
-        verdict, contradicted = self._verdict(claims, asserted[settling], exclusive)
+        verdict, contradicted = self._verdict(claims, asserted[settling], exclusive, setting)
         if verdict is Verdict.NO:
             # Another fact the matcher found about the same person may hold the claim ("did he win in
             # Paris?": not the 1500 m, but the 5000 m): then it is a Yes, shown with that fact.
@@ -265,24 +306,27 @@ class ContrastClasses:
             for other in as_close:
                 if (other != settling and self._about_the_same_person(claims, asserted[other])
                         and self._people(asserted[other]) <= people
-                        and self._verdict(claims, asserted[other], exclusive)[0] is Verdict.YES):
+                        and self._verdict(claims, asserted[other], exclusive, setting)[0] is Verdict.YES):
                     return ClaimCheck(Verdict.YES, (other,))
             return ClaimCheck(Verdict.NO, facts, contradicted)
         return ClaimCheck(Verdict.YES, facts[:1]) if verdict is Verdict.YES else None
 
     def _verdict(
-        self, claims: Mapping[str, str], words: frozenset[str], exclusive: bool = False
+        self, claims: Mapping[str, str], words: frozenset[str], exclusive: bool = False, setting: Container[str] = (),
     ) -> tuple[Verdict | None, str | None]:
         """Yes, No (with the class contradicted) or None (undecided) for one fact's words; when the
         claim is ``exclusive``, another word of a claimed word's class beside it contradicts it too."""
         confirmed = False
         for token, name in claims.items():
-            others = any(word != token and self.class_of(word) == name for word in words)
+            others = {word for word in words if word != token and self.class_of(word) == name} - {_ANY_PLACE}
             if token in words:
                 if exclusive and others and name != "person":
                     return Verdict.NO, name
-                # The race, year or person the fact shares says what the claim is about, not that it holds.
-                confirmed = confirmed or _names_a_thing(name)
+                if name == _COUNT and others:
+                    return None, None  # "two" of "three images; the first two": which count is meant is unclear
+                # The race, year or person the fact shares says what the claim is about, not that it
+                # holds; nor does the article's own setting ("in Paris").
+                confirmed = confirmed or (_names_a_thing(name) and token not in setting)
             elif others:
                 return Verdict.NO, name
         return (Verdict.YES if confirmed else None), None

@@ -44,7 +44,10 @@ from bot.claims import (
     ClaimCheck,
     ContrastClasses,
     TimeBound,
+    Verdict,
     choices_offered,
+    is_exclusive,
+    is_negated,
     is_yes_no,
     time_bound,
 )
@@ -122,6 +125,12 @@ _BOTH_PAIR = re.compile(
 # Words a question quotes: between a pair of quotation marks (an apostrophe inside a word is none)
 # or brackets ("the '(yesterday)' tag").
 _QUOTED_SPAN = re.compile(r"(?<!\w)(?:'((?:[^']|(?<=\w)'(?=\w)){2,150}?)'|‘((?:[^’]|(?<=\w)’(?=\w)){2,150}?)’|\"([^\"]{2,150}?)\"|“([^”]{2,150}?)”|\(([^()]{2,150}?)\))(?!\w)")
+# A city a third of the facts or more name is where the article is set ("Paris"): it confirms no claim.
+SETTING_CLASS = "city"
+SETTING_SHARE = 3
+# A clause of a fact's text, and a word saying it is not so.
+_CLAUSE_END = re.compile(r"[.,;:!?—–]")
+_SAYS_NOT = re.compile(r"\b(?:never|not|no|without|nothing|none)\b|n[’']t\b", re.IGNORECASE)
 # After a statement, a question after "but" is what is asked; the statement is what the asker knows.
 _ASKED_AFTER_BUT = re.compile(rf"\bbut\s+({QUESTION_OPENING}.*)", re.IGNORECASE | re.DOTALL)
 # What a claimed bound on a time ("under 13 minutes?") asks about.
@@ -293,6 +302,8 @@ class Matcher:
         self._facts = knowledge.facts
         # Each fact's quotes as words, when a question quoting the article first needs them.
         self._quotes_as_words: dict[str, str] = {}
+        # The words of each fact's negated clauses, when a yes/no question first needs them.
+        self._negated_words: dict[str, frozenset[str]] = {}
         # What each fact says (its answer and quotes), and the words yes/no questions are checked on.
         self._asserted = _AssertedWords(knowledge.facts, self._asserted_words)
         self._contrasts = ContrastClasses(
@@ -695,8 +706,11 @@ class Matcher:
         if result.outcome is not Outcome.ANSWERED:
             result = self._one_alternative_answering(question_tokens, choices) or result
         claims = self._contrasts.claims(question_tokens, about_subject=SUBJECT in words)
-        if claims and is_yes_no(words, asked=question.rstrip().endswith("?")):
-            return self._with_claims_checked(result, question_tokens, claims, choices=choices, exclusive="only" in words)
+        verb_first = self.language_of(question) is not None
+        if claims and is_yes_no(words, asked=question.rstrip().endswith("?"), verb_first=verb_first):
+            checked = self._with_claims_checked(result, question_tokens, claims, choices=choices,
+                                                exclusive=is_exclusive(words, claims))
+            return self._with_a_verdict_the_words_back(checked, question_tokens, claims, negated=is_negated(words))
         if SUMMARY in question_tokens:
             return self._with_topic_summarised(result)
         return result
@@ -836,14 +850,14 @@ class Matcher:
         if looked_up is not None:
             # Found only through another word of the claimed word's class ("Swedish?" -> Norwegian): answer
             # only when the facts decide the claim, else the question stays unanswered.
-            check = self._contrasts.check(claims, self._ranked_ids(looked_up), self._asserted, choices=choices, exclusive=exclusive,
+            check = self._contrasts.check(claims, self._ranked_ids(looked_up), self._asserted, choices=choices, exclusive=exclusive, setting=self._setting,
                                          as_close=self._as_close(looked_up))
             return replace(looked_up, claim=check) if check else result
         if result.out_of_scope_id is not None:
             return self._contradicting_fact(result, claims) or result
         if result.outcome is Outcome.NOT_FOUND or result.best is None:
             return result
-        check = self._contrasts.check(claims, self._ranked_ids(result), self._asserted, choices=choices, exclusive=exclusive,
+        check = self._contrasts.check(claims, self._ranked_ids(result), self._asserted, choices=choices, exclusive=exclusive, setting=self._setting,
                                      as_close=self._as_close(result))
         if check is None:
             return result
@@ -854,6 +868,40 @@ class Matcher:
                 return result
             result = replace(result, outcome=Outcome.ANSWERED, best=settling)
         return replace(result, claim=check)
+
+    def _with_a_verdict_the_words_back(
+        self, result: MatchResult, question_tokens: list[str], claims: dict[str, str], *, negated: bool
+    ) -> MatchResult:
+        """The verdict, unless words can't back it: a question that turns its claim round ("did he leave
+        Paris with *no* medal?") gets the fact alone, and so does a Yes about what a fact says is not so
+        ("was leaving Paris empty-handed an option?": "*never* an option")."""
+        check = result.claim
+        if check is None:
+            return result
+        asked = set(question_tokens) - claims.keys()
+        if negated or (check.verdict is Verdict.YES and asked & self._words_said_not(check.fact_ids[0])):
+            return replace(result, claim=None)
+        return result
+
+    @cached_property
+    def _setting(self) -> frozenset[str]:
+        """Where the article is set: the places (of the contrast classes) a third of its facts or more say."""
+        facts = sum(intent.is_fact for intent in self._intents.values())
+        return frozenset(
+            word for word in self._contrasts.words_of_class(SETTING_CLASS)
+            if sum(self._intents[intent_id].is_fact for intent_id in self._postings.get(word, ())) * SETTING_SHARE >= facts
+        )
+
+    def _words_said_not(self, fact_id: str) -> frozenset[str]:
+        """The words of a fact's clauses that say something is not so ("was *never* an option")."""
+        words = self._negated_words.get(fact_id)
+        if words is None:
+            fact = self._facts[fact_id]
+            clauses = (clause for text in (fact.answer, *(quote.text for quote in fact.quotes)) for clause in _CLAUSE_END.split(text))
+            words = self._negated_words[fact_id] = frozenset(
+                token for clause in clauses if _SAYS_NOT.search(clause) for token in self._canonical(clause)
+            )
+        return words
 
     @staticmethod
     def _as_close(result: MatchResult) -> list[str]:

@@ -288,7 +288,6 @@ def test_other_is_a_word_of_the_question(factbot):
         # "only" claims there is no other: the fact naming the 1500 m as well says No
         ("Is he only planning to run the 5000 in LA?", "No.", ["1500 m"]),
         ("pretty sure he only ran the 5000 in paris?", "No.", ["1500 m"]),
-        ("did he run the 5000 in paris?", "Yes.", ["5000 m"]),
         # a request around a check is still a check
         ("can you confirm Fisher won silver when he raced in Paris?", "No.", ["bronze"]),
         # "andre" is "other" here, not "second"
@@ -369,6 +368,34 @@ def test_a_polite_request_around_a_question_is_that_question_not_a_yes_no(factbo
     reply = factbot.ask(question)
     assert reply.matched and reply.fact.id == fact_id, reply.text
     assert not reply.text.startswith(("Yes.", "No.")), reply.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "did he leave paris w no medal",  # a claim turned round: the facts' words can't say yes or no
+        "Did he say leaving Paris empty-handed was an option?",  # the fact says it was *never* one
+        "were there 2 pics in the post?",  # "two" of "three images; the first two"
+        "True or false: Ingebrigtsen finished on the podium in the Paris 1500m.",  # Paris is where it is all set
+        "platform he posted on",  # a noun before "he" is no verb asking
+    ],
+)
+def test_no_yes_the_words_cannot_back(factbot, question):
+    reply = factbot.ask(question)
+    assert not reply.text.startswith(("Yes.", "No.")), reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "starts"),
+    [
+        ("did his instagram post have just one pic", "No."),
+        ("Is LA 2028 his main focus now?", "Yes."),
+        ("did he win gold in paris?", "Yes."),
+        ("||no spoilers pls|| ok fine did jakob win gold or nah", "Yes."),  # a remark's "no" turns nothing
+    ],
+)
+def test_verdicts_the_words_do_back(factbot, question, starts):
+    assert factbot.ask(question).text.startswith(starts)
 
 
 def test_a_request_verb_before_a_question_word_makes_a_request_not_a_check(factbot):
