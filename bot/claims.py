@@ -140,6 +140,7 @@ def _ends_with_a_question_tag(words: Sequence[str]) -> bool:
 _NEGATIONS = frozenset({
     "no", "not", "without", "nothing", "never", "none", "nobody", "neither", "nor", "skip", "skips", "skipping",
     "skipped", "drop", "drops", "dropping", "dropped", "miss", "misses", "missing", "missed", "quit", "quitting",
+    "lose", "loses", "losing", "lost",
     "ikke", "uten", "ingen", "ingenting", "aldri",
 })
 
@@ -166,7 +167,7 @@ def is_negated(words: Sequence[str]) -> bool:
 # Words of a request wrapped around a question: "could you kindly tell me how long...", "I was
 # wondering whether you might be able to tell me who...".
 _REQUEST_WORDS = frozenset({
-    "you", "please", "kindly", "tell", "me", "us", "let", "know", "wondering", "wonder", "whether", "if", "i",
+    "you", "please", "kindly", "tell", "me", "us", "let", "know", "wondering", "wonder", "curious", "whether", "if", "i",
     "was", "might", "be", "able", "to", "explain", "remind", "say", "could", "can", "would", "summarise",
     "summarize", "summary", "describe",
 })
@@ -180,7 +181,7 @@ def _asks_a_question_politely(words: Sequence[str]) -> bool:
     """Whether the words open with an auxiliary of a request ("could you", "was wondering") and a
     question word follows a request verb ("can you explain ... how") or nothing but request words:
     the question word's question is asked."""
-    if len(words) < 2 or words[0] not in AUXILIARIES or words[1] not in {"you", "wondering"}:
+    if len(words) < 2 or words[0] not in AUXILIARIES or words[1] not in {"you", "wondering", "curious"}:
         return False
     asked_at = next((index for index, word in enumerate(words) if word in QUESTION_WORDS), None)
     if asked_at is None:
@@ -211,6 +212,8 @@ def choices_offered(words: Sequence[str]) -> list[tuple[str, str]]:
 
 # "Win" is a place without saying which: beside "gold" it is no other place.
 _ANY_PLACE = "win"
+# The places that win a race.
+_WINNING = frozenset({"gold", "first"})
 # The class of counts ("three images").
 _COUNT = "count"
 
@@ -322,6 +325,9 @@ class ContrastClasses:
             if token in words:
                 if exclusive and others and name != "person":
                     return Verdict.NO, name
+                only_place_claimed = all(other == token or claimed != name for other, claimed in claims.items())
+                if token == _ANY_PLACE and only_place_claimed and others and not others & _WINNING:
+                    return Verdict.NO, name  # "did Kwemoi win the 5000?": he won silver, not the race
                 if name == _COUNT and others:
                     return None, None  # "two" of "three images; the first two": which count is meant is unclear
                 # The race, year or person the fact shares says what the claim is about, not that it

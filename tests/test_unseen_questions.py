@@ -378,6 +378,8 @@ def test_a_polite_request_around_a_question_is_that_question_not_a_yes_no(factbo
         "were there 2 pics in the post?",  # "two" of "three images; the first two"
         "True or false: Ingebrigtsen finished on the podium in the Paris 1500m.",  # Paris is where it is all set
         "platform he posted on",  # a noun before "he" is no verb asking
+        "Did he lose in Monaco before the Games?",  # losing turns the claim round
+        "I was curious how many photographs were attached to the message he posted.",  # a request
     ],
 )
 def test_no_yes_the_words_cannot_back(factbot, question):
@@ -389,6 +391,7 @@ def test_no_yes_the_words_cannot_back(factbot, question):
     ("question", "starts"),
     [
         ("did his instagram post have just one pic", "No."),
+        ("Did Kwemoi win the 5000?", "No."),  # he won silver: winning the race is first place
         ("Is LA 2028 his main focus now?", "Yes."),
         ("did he win gold in paris?", "Yes."),
         ("||no spoilers pls|| ok fine did jakob win gold or nah", "Yes."),  # a remark's "no" turns nothing
