@@ -137,7 +137,7 @@ _ASKED_AFTER_BUT = re.compile(rf"\bbut\s+({QUESTION_OPENING}.*)", re.IGNORECASE 
 TIME_WORD = "time"
 # Words of an answer that say when: a fact saying one answers "when", though no phrasing asks it.
 DAY_WORDS = frozenset({"yesterday", "today", "tonight", "tomorrow"})
-MEASURE_WORDS = frozenset({"time", "date", "age", "old", "many", "much", "long", "tall", "far", "fast", "often"})
+MEASURE_WORDS = frozenset({"time", "date", "month", "age", "old", "many", "much", "long", "tall", "far", "fast", "often"})
 
 
 class Outcome(StrEnum):
