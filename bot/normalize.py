@@ -248,11 +248,13 @@ QUESTION_OPENING = (
     rf"(?:(?:on|in|at|for|from|to|with|by|of)\s+(?=(?:which|what|whom|whose)\b))?"
     rf"(?:{'|'.join(sorted(QUESTION_WORDS | AUXILIARIES))})\b"
 )
+# A request for the whole story asks as a question does: "missed everything 💀 tl;dr of his Olympics?".
+_SUMMARY_REQUEST = r"(?:tl;?\s?dr|summar(?:y|ise|ize)|recap|sum up)\b"
 # A remark, then a question: a sentence end, a colon, a dash, a line break or an emoji between them
 # ("ngl the comeback arc is insane :fire: what race did he win gold in again").
 _REMARK_THEN_QUESTION = re.compile(
     rf"(?:[.!:—–]|\n|{_DISCORD_TOKENS.pattern}|[\U0001F000-\U0001FAFF\u2600-\u27BF])\s*"
-    rf"({QUESTION_OPENING}(?:[^.!:—–\n]|{_DISCORD_TOKENS.pattern})*)$",
+    rf"((?:{QUESTION_OPENING}|{_SUMMARY_REQUEST})(?:[^.!:—–\n]|{_DISCORD_TOKENS.pattern})*)$",
     re.IGNORECASE,
 )
 
