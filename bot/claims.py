@@ -11,9 +11,8 @@ class instead. A claim about a person is checked against the fact most specific 
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -140,28 +139,41 @@ def _ends_with_a_question_tag(words: Sequence[str]) -> bool:
 _NEGATIONS = frozenset({
     "no", "not", "without", "nothing", "never", "none", "nobody", "neither", "nor", "skip", "skips", "skipping",
     "skipped", "drop", "drops", "dropping", "dropped", "miss", "misses", "missing", "missed", "quit", "quitting",
-    "lose", "loses", "losing", "lost",
-    "ikke", "uten", "ingen", "ingenting", "aldri",
+    "lose",
 })
 
 
-def is_exclusive(words: Sequence[str], claims: Mapping[str, str]) -> bool:
-    """Whether a question claims there is no other: "he *only* ran the 5000?", "LA for *just* the 5000?"."""
-    if "only" in words:
-        return True
-    meaningful = [word for word in words if word not in STOPWORDS or word == "just"]
-    return any(word == "just" and following in claims for word, following in itertools.pairwise(meaningful))
-
-
 def is_negated(words: Sequence[str]) -> bool:
-    """Whether a question (its words, filler included) turns its claim round; "... or not?" and "yes or
-    no?" ask for a verdict and turn nothing, nor does a remark before the question ("no spoilers pls,
-    did he win gold?")."""
+    """Whether a question (its words, filler included) turns its claim round.
+    A negated auxiliary opening the question or its tag asks as any other does ("didn't he win?",
+    "..., didn't he?"); "... or not?" and "yes or no?" ask for a verdict; a remark before the
+    question turns nothing ("no spoilers pls, did he win gold?")."""
+    words = [word for word in words if word != "t"]  # "didn't" is "didn" + "t"
     asked_from = next((index for index, word in enumerate(words) if word in AUXILIARIES), 0)
+    # "didn't he win?" asks; "he didn't win?" says he didn't: an auxiliary asks when its subject follows it.
+    asking = {asked_from} if words[asked_from + 1 : asked_from + 2] == [SUBJECT] or asked_from == 0 else set()
+    if _ends_with_a_question_tag(words):
+        asking.add(len(words) - 2)
     return any(
-        word in _NEGATIONS and not (index and words[index - 1] == "or")
+        (word in _NEGATIONS or word in NEGATED_AUXILIARIES and index not in asking)
+        and not (index and words[index - 1] == "or")
         for index, word in enumerate(words) if index >= asked_from
     )
+
+
+@dataclass(frozen=True)
+class HowAsked:
+    """What a yes/no question says besides its claims. ``choices``: what it offers with "or" ("Paris
+    or Tokyo?"); ``exclusive``: the claims it says there is no other of ("*only* the 5000?", "*just*
+    one pic?"); ``medal``: it asks about a medal, so "win" means any medal ("did Fisher win a medal?")."""
+
+    choices: tuple[tuple[str, str], ...] = ()
+    exclusive: frozenset[str] = frozenset()
+    medal: bool = False
+
+
+# A claim asked plainly: no choice offered, nothing exclusive, no medal.
+PLAINLY = HowAsked()
 
 
 # Words of a request wrapped around a question: "could you kindly tell me how long...", "I was
@@ -210,12 +222,18 @@ def choices_offered(words: Sequence[str]) -> list[tuple[str, str]]:
     return pairs
 
 
-# "Win" is a place without saying which: beside "gold" it is no other place.
+# The class of places ("gold", "fourth"); "win" is a place without saying which: beside "gold"
+# it is no other place.
+PLACE_CLASS = "place"
 _ANY_PLACE = "win"
-# The places that win a race.
+# The places that win a race, and those that win a medal.
 _WINNING = frozenset({"gold", "first"})
+_MEDALS = frozenset({"gold", "silver", "bronze"})
 # The class of counts ("three images").
 _COUNT = "count"
+# A city a third of the facts or more name is where the article is set ("Paris"): it confirms no claim.
+SETTING_CLASS = "city"
+SETTING_SHARE = 3
 
 
 def _names_a_thing(name: str) -> bool:
@@ -241,6 +259,7 @@ class ContrastClasses:
         return [token for token, name in self._class_of.items() if name != "person"]
 
     def words_of_class(self, name: str) -> list[str]:
+        """The words of one class."""
         return [token for token, class_name in self._class_of.items() if class_name == name]
 
     def same_class(self, word: str, other: str) -> bool:
@@ -284,24 +303,22 @@ class ContrastClasses:
 
     def check(
         self, claims: Mapping[str, str], ranked: Sequence[str], asserted: Mapping[str, frozenset[str]],
-        *, choices: Sequence[tuple[str, str]] = (), as_close: Sequence[str] = (), exclusive: bool = False,
+        naming: Callable[[str], Iterable[str]], *, asked: HowAsked = PLAINLY, as_close: Sequence[str] = (),
         setting: Container[str] = (),
     ) -> ClaimCheck | None:
         """Confirm or contradict ``claims`` against what the facts assert (``ranked``: the facts the
-        matcher found, best first; ``as_close``: those that match the question about as well as the
-        best); None when they don't decide it. ``choices``: what the question offers with "or" ("Paris
-        or Tokyo?", "the 1500 or the 5000?"): two claims of one class then ask which, not whether.
-        ``exclusive``: the question says "only" ("he only ran the 5000?"), so a fact naming another
-        of a claimed word's class as well contradicts it. ``setting``: where the article is set
+        matcher found, best first; ``naming``: the facts that may name a word; ``as_close``: those that
+        match the question about as well as the best); None when they don't decide it. Two claims of
+        one class offered as a choice ask which, not whether; ``setting``: where the article is set
         (Paris), which every fact shares and so confirms nothing."""
-        if choices and self._alternatives(claims, choices):
+        if asked.choices and self._alternatives(claims, asked.choices):
             return None
-        settling = self._settling_fact(claims, ranked, asserted) or ranked[0]
+        settling = self._settling_fact(claims, ranked, asserted, naming) or ranked[0]
         # The fact the question matched is shown too ("Kwemoi won silver"), if it is about the same race or year.
         numbers = [token for token, name in claims.items() if name in _NUMBER_CLASSES]
         matched_too = all(token in asserted[ranked[0]] for token in numbers)
         facts = tuple(dict.fromkeys((settling, ranked[0]) if matched_too else (settling,)))
-        verdict, contradicted = self._verdict(claims, asserted[settling], exclusive, setting)
+        verdict, contradicted = self._verdict(claims, asserted[settling], asked, setting)
         if verdict is Verdict.NO:
             # Another fact the matcher found about the same person may hold the claim ("did he win in
             # Paris?": not the 1500 m, but the 5000 m): then it is a Yes, shown with that fact.
@@ -309,33 +326,44 @@ class ContrastClasses:
             for other in as_close:
                 if (other != settling and self._about_the_same_person(claims, asserted[other])
                         and self._people(asserted[other]) <= people
-                        and self._verdict(claims, asserted[other], exclusive, setting)[0] is Verdict.YES):
+                        and self._verdict(claims, asserted[other], asked, setting)[0] is Verdict.YES):
                     return ClaimCheck(Verdict.YES, (other,))
             return ClaimCheck(Verdict.NO, facts, contradicted)
         return ClaimCheck(Verdict.YES, facts[:1]) if verdict is Verdict.YES else None
 
     def _verdict(
-        self, claims: Mapping[str, str], words: frozenset[str], exclusive: bool = False, setting: Container[str] = (),
+        self, claims: Mapping[str, str], words: frozenset[str], asked: HowAsked, setting: Container[str],
     ) -> tuple[Verdict | None, str | None]:
-        """Yes, No (with the class contradicted) or None (undecided) for one fact's words; when the
-        claim is ``exclusive``, another word of a claimed word's class beside it contradicts it too."""
-        confirmed = False
+        """Yes, No (with the class contradicted) or None (undecided) for one fact's words."""
+        confirmed = unclear = False
         for token, name in claims.items():
             others = {word for word in words if word != token and self.class_of(word) == name} - {_ANY_PLACE}
             if token in words:
-                if exclusive and others and name != "person":
+                if token in asked.exclusive and others:
+                    return Verdict.NO, name  # "only the 5000?": the fact names the 1500 m as well
+                # "did Kwemoi win the 5000?": he won silver, not the race; "did he win a medal?": any medal does
+                won = _MEDALS if asked.medal else _WINNING
+                if token == _ANY_PLACE and others and not others & won and self._only_of_its_class(token, claims):
                     return Verdict.NO, name
-                only_place_claimed = all(other == token or claimed != name for other, claimed in claims.items())
-                if token == _ANY_PLACE and only_place_claimed and others and not others & _WINNING:
-                    return Verdict.NO, name  # "did Kwemoi win the 5000?": he won silver, not the race
                 if name == _COUNT and others:
-                    return None, None  # "two" of "three images; the first two": which count is meant is unclear
+                    unclear = True  # "two" of "three images; the first two": which count is meant?
+                    continue
                 # The race, year or person the fact shares says what the claim is about, not that it
                 # holds; nor does the article's own setting ("in Paris").
                 confirmed = confirmed or (_names_a_thing(name) and token not in setting)
             elif others:
                 return Verdict.NO, name
-        return (Verdict.YES if confirmed else None), None
+        return (Verdict.YES if confirmed and not unclear else None), None
+
+    @staticmethod
+    def _only_of_its_class(token: str, claims: Mapping[str, str]) -> bool:
+        return all(other == token or name != claims[token] for other, name in claims.items())
+
+    def setting(self, facts: int, facts_naming: Callable[[str], int]) -> frozenset[str]:
+        """Where the article is set: the cities a third of its ``facts`` or more name."""
+        return frozenset(
+            word for word in self.words_of_class(SETTING_CLASS) if facts_naming(word) * SETTING_SHARE >= facts
+        )
 
     def addresses(self, claims: Mapping[str, str], words: frozenset[str]) -> bool:
         """Whether a fact's words speak to every kind of thing the claims name, beyond races, years
@@ -358,7 +386,8 @@ class ContrastClasses:
         return len(named) != len(set(named)) or any(self.same_class(*pair) for pair in choices)
 
     def _settling_fact(
-        self, claims: Mapping[str, str], ranked: Sequence[str], asserted: Mapping[str, frozenset[str]]
+        self, claims: Mapping[str, str], ranked: Sequence[str], asserted: Mapping[str, frozenset[str]],
+        naming: Callable[[str], Iterable[str]],
     ) -> str | None:
         """For a claim about a person ("did Fisher get silver?", "did he get silver?"), the fact
         about that person naming the fewest other people (Fisher's bronze, not the podium naming
@@ -369,10 +398,12 @@ class ContrastClasses:
         order = {fact: index for index, fact in enumerate(ranked)}
 
         # Only a result is shared out among the people a fact names; a platform or a city is not.
-        about_a_result = "place" in claims.values()
+        about_a_result = PLACE_CLASS in claims.values()
 
         def fit(fact: str) -> tuple[int, int]:
             return self._people(asserted[fact]) if about_a_result else 0, order.get(fact, len(order))
 
-        about = [fact for fact, words in asserted.items() if person in words]
+        # The article's subject is named by nearly every fact: those the question found are his to settle it.
+        candidates = ranked if person == SUBJECT else naming(person)
+        about = [fact for fact in candidates if person in asserted[fact]]
         return min(about, key=fit, default=None)

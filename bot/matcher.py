@@ -39,14 +39,15 @@ from functools import cached_property
 from typing import Any
 
 from bot.claims import (
+    PLACE_CLASS,
+    PLAINLY,
     SUBJECT,
     SUBJECT_WORDS,
     ClaimCheck,
     ContrastClasses,
+    HowAsked,
     TimeBound,
-    Verdict,
     choices_offered,
-    is_exclusive,
     is_negated,
     is_yes_no,
     time_bound,
@@ -125,12 +126,10 @@ _BOTH_PAIR = re.compile(
 # Words a question quotes: between a pair of quotation marks (an apostrophe inside a word is none)
 # or brackets ("the '(yesterday)' tag").
 _QUOTED_SPAN = re.compile(r"(?<!\w)(?:'((?:[^']|(?<=\w)'(?=\w)){2,150}?)'|‘((?:[^’]|(?<=\w)’(?=\w)){2,150}?)’|\"([^\"]{2,150}?)\"|“([^”]{2,150}?)”|\(([^()]{2,150}?)\))(?!\w)")
-# A city a third of the facts or more name is where the article is set ("Paris"): it confirms no claim.
-SETTING_CLASS = "city"
-SETTING_SHARE = 3
-# A clause of a fact's text, and a word saying it is not so.
-_CLAUSE_END = re.compile(r"[.,;:!?—–]")
-_SAYS_NOT = re.compile(r"\b(?:never|not|no|without|nothing|none)\b|n[’']t\b", re.IGNORECASE)
+# Words that say the claim after them has no other: "*only* the 5000", "*just* one pic".
+_EXCLUSIVE_WORDS = frozenset({"only", "just", "solely"})
+# A question about a medal: "win" is any medal then.
+MEDAL = "medal"
 # After a statement, a question after "but" is what is asked; the statement is what the asker knows.
 _ASKED_AFTER_BUT = re.compile(rf"\bbut\s+({QUESTION_OPENING}.*)", re.IGNORECASE | re.DOTALL)
 # What a claimed bound on a time ("under 13 minutes?") asks about.
@@ -302,8 +301,6 @@ class Matcher:
         self._facts = knowledge.facts
         # Each fact's quotes as words, when a question quoting the article first needs them.
         self._quotes_as_words: dict[str, str] = {}
-        # The words of each fact's negated clauses, when a yes/no question first needs them.
-        self._negated_words: dict[str, frozenset[str]] = {}
         # What each fact says (its answer and quotes), and the words yes/no questions are checked on.
         self._asserted = _AssertedWords(knowledge.facts, self._asserted_words)
         self._contrasts = ContrastClasses(
@@ -708,9 +705,12 @@ class Matcher:
         claims = self._contrasts.claims(question_tokens, about_subject=SUBJECT in words)
         verb_first = self.language_of(question) is not None
         if claims and is_yes_no(words, asked=question.rstrip().endswith("?"), verb_first=verb_first):
-            checked = self._with_claims_checked(result, question_tokens, claims, choices=choices,
-                                                exclusive=is_exclusive(words, claims))
-            return self._with_a_verdict_the_words_back(checked, question_tokens, claims, negated=is_negated(words))
+            if is_negated(words):
+                # "did he leave Paris with *no* medal?", "is he *skipping* the 1500?": the facts' words
+                # can't say yes or no to a claim turned round, so the question gets the fact alone.
+                return result
+            asked = HowAsked(tuple(choices), self._exclusive_claims(words, claims), medal=MEDAL in question_tokens)
+            return self._with_claims_checked(result, question_tokens, claims, asked)
         if SUMMARY in question_tokens:
             return self._with_topic_summarised(result)
         return result
@@ -840,8 +840,7 @@ class Matcher:
         return replace(part, outcome=Outcome.ANSWERED, best=chosen) if chosen else part
 
     def _with_claims_checked(
-        self, result: MatchResult, question_tokens: list[str], claims: dict[str, str], *,
-        choices: list[tuple[str, str]], exclusive: bool,
+        self, result: MatchResult, question_tokens: list[str], claims: dict[str, str], asked: HowAsked
     ) -> MatchResult:
         """A yes/no question's match, with the verdict of the facts on what it claims."""
         looked_up = None
@@ -850,15 +849,13 @@ class Matcher:
         if looked_up is not None:
             # Found only through another word of the claimed word's class ("Swedish?" -> Norwegian): answer
             # only when the facts decide the claim, else the question stays unanswered.
-            check = self._contrasts.check(claims, self._ranked_ids(looked_up), self._asserted, choices=choices, exclusive=exclusive, setting=self._setting,
-                                         as_close=self._as_close(looked_up))
+            check = self._verdict(claims, looked_up, asked, self._as_close(looked_up))
             return replace(looked_up, claim=check) if check else result
         if result.out_of_scope_id is not None:
             return self._contradicting_fact(result, claims) or result
         if result.outcome is Outcome.NOT_FOUND or result.best is None:
             return result
-        check = self._contrasts.check(claims, self._ranked_ids(result), self._asserted, choices=choices, exclusive=exclusive, setting=self._setting,
-                                     as_close=self._as_close(result))
+        check = self._verdict(claims, result, asked, self._as_close(result))
         if check is None:
             return result
         if result.outcome is Outcome.AMBIGUOUS:
@@ -869,39 +866,32 @@ class Matcher:
             result = replace(result, outcome=Outcome.ANSWERED, best=settling)
         return replace(result, claim=check)
 
-    def _with_a_verdict_the_words_back(
-        self, result: MatchResult, question_tokens: list[str], claims: dict[str, str], *, negated: bool
-    ) -> MatchResult:
-        """The verdict, unless words can't back it: a question that turns its claim round ("did he leave
-        Paris with *no* medal?") gets the fact alone, and so does a Yes about what a fact says is not so
-        ("was leaving Paris empty-handed an option?": "*never* an option")."""
-        check = result.claim
-        if check is None:
-            return result
-        asked = set(question_tokens) - claims.keys()
-        if negated or (check.verdict is Verdict.YES and asked & self._words_said_not(check.fact_ids[0])):
-            return replace(result, claim=None)
-        return result
+    def _exclusive_claims(self, words: list[str], claims: dict[str, str]) -> frozenset[str]:
+        """The claims a question says there is no other of: the first claim after "only" or "just"
+        ("*only* planning to run the 5000?", "*just* one pic?"); a place or a person is never one
+        ("did he *just* win gold?" says when, "did *only* he win?" asks about the others)."""
+        exclusive = set()
+        for index, word in enumerate(words):
+            if word in _EXCLUSIVE_WORDS:
+                claimed = (token for later in words[index + 1:] if (token := self._corrected(later)[0]) in claims)
+                first = next(claimed, None)
+                if first is not None and claims[first] not in {PLACE_CLASS, "person"}:
+                    exclusive.add(first)
+        return frozenset(exclusive)
 
     @cached_property
     def _setting(self) -> frozenset[str]:
-        """Where the article is set: the places (of the contrast classes) a third of its facts or more say."""
         facts = sum(intent.is_fact for intent in self._intents.values())
-        return frozenset(
-            word for word in self._contrasts.words_of_class(SETTING_CLASS)
-            if sum(self._intents[intent_id].is_fact for intent_id in self._postings.get(word, ())) * SETTING_SHARE >= facts
-        )
+        return self._contrasts.setting(facts, lambda word: sum(1 for _ in self._facts_naming(word)))
 
-    def _words_said_not(self, fact_id: str) -> frozenset[str]:
-        """The words of a fact's clauses that say something is not so ("was *never* an option")."""
-        words = self._negated_words.get(fact_id)
-        if words is None:
-            fact = self._facts[fact_id]
-            clauses = (clause for text in (fact.answer, *(quote.text for quote in fact.quotes)) for clause in _CLAUSE_END.split(text))
-            words = self._negated_words[fact_id] = frozenset(
-                token for clause in clauses if _SAYS_NOT.search(clause) for token in self._canonical(clause)
-            )
-        return words
+    def _facts_naming(self, token: str) -> Iterator[str]:
+        return (intent_id for intent_id in self._postings.get(token, ()) if self._intents[intent_id].is_fact)
+
+    def _verdict(
+        self, claims: dict[str, str], result: MatchResult, asked: HowAsked = PLAINLY, as_close: Sequence[str] = ()
+    ) -> ClaimCheck | None:
+        return self._contrasts.check(claims, self._ranked_ids(result), self._asserted, self._facts_naming,
+                                     asked=asked, as_close=as_close, setting=self._setting)
 
     @staticmethod
     def _as_close(result: MatchResult) -> list[str]:
@@ -944,7 +934,7 @@ class Matcher:
         the closest fact plainly says otherwise (he finished fourth): that is a No, not a refusal."""
         if not result.ranked_facts:
             return None
-        check = self._contrasts.check(claims, self._ranked_ids(result), self._asserted)
+        check = self._verdict(claims, result)
         if check is None or not check.is_plain_no or not self._contrasts.addresses(claims, self._asserted[check.fact_ids[0]]):
             return None
         settling = next((item for item in result.ranked_facts if item.intent_id == check.fact_ids[0]), None)

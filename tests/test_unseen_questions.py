@@ -380,6 +380,8 @@ def test_a_polite_request_around_a_question_is_that_question_not_a_yes_no(factbo
         "platform he posted on",  # a noun before "he" is no verb asking
         "Did he lose in Monaco before the Games?",  # losing turns the claim round
         "I was curious how many photographs were attached to the message he posted.",  # a request
+        "he didn't win gold in the 5000?",  # a negated statement, not "didn't he...?"
+        "vant han ikke gull på 5000 meter?",
     ],
 )
 def test_no_yes_the_words_cannot_back(factbot, question):
@@ -392,6 +394,10 @@ def test_no_yes_the_words_cannot_back(factbot, question):
     [
         ("did his instagram post have just one pic", "No."),
         ("Did Kwemoi win the 5000?", "No."),  # he won silver: winning the race is first place
+        ("did Fisher win a medal?", "Yes."),  # ...but any medal wins a medal
+        ("did he just win gold in the 5000?", "Yes."),  # "just" says when here
+        ("did he post three pics on twitter?", "No."),  # the count is unclear, the platform is not
+        ("is he running just the 1500 in LA?", "No."),
         ("Is LA 2028 his main focus now?", "Yes."),
         ("did he win gold in paris?", "Yes."),
         ("||no spoilers pls|| ok fine did jakob win gold or nah", "Yes."),  # a remark's "no" turns nothing
