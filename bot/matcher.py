@@ -130,6 +130,8 @@ _QUOTED_SPAN = re.compile(r"(?<!\w)(?:'((?:[^']|(?<=\w)'(?=\w)){2,150}?)'|‘((?
 _EXCLUSIVE_WORDS = frozenset({"only", "just", "solely"})
 # A question about a medal: "win" is any medal then.
 MEDAL = "medal"
+# A line quoted in Discord ("> To all you runners out there — what's the rest of that line"), up to a dash.
+_QUOTE_LINE = re.compile(r"^[ \t]*>[ \t]+(.+?)(?:[ \t]+[—–-][ \t].*)?$", re.MULTILINE)
 # After a statement, a question after "but" is what is asked; the statement is what the asker knows.
 _ASKED_AFTER_BUT = re.compile(rf"\bbut\s+({QUESTION_OPENING}.*)", re.IGNORECASE | re.DOTALL)
 # What a claimed bound on a time ("under 13 minutes?") asks about.
@@ -657,11 +659,11 @@ class Matcher:
 
     def _quoting_the_article(self, question: str, result: MatchResult) -> MatchResult | None:
         """A question that quotes the article ("what does 'culminated' mean?", "who wrote 'Tonight, we
-        celebrate!'?") is about the fact quoting those words, however the rest of it is worded: of
+        celebrate!'?", a "> " quote line) is about the fact quoting those words, however the rest of it is worded: of
         the facts the question found, the best one whose quotes hold a quoted span answers. Not when
         the rest asks what no fact says ("what did he *eat* on that 'historic day'?") or a measure
         that fact never gives ("how *many* golds on that 'historic day'?")."""
-        quoted = [next(filter(None, groups)) for groups in _QUOTED_SPAN.findall(question)]
+        quoted = [next(filter(None, groups)) for groups in _QUOTED_SPAN.findall(question)] + _QUOTE_LINE.findall(question)
         spans = [f" {' '.join(words)} " for span in quoted if content_tokens(words := raw_tokens(span))]
         if not spans:
             return None
@@ -705,9 +707,10 @@ class Matcher:
         claims = self._contrasts.claims(question_tokens, about_subject=SUBJECT in words)
         verb_first = self.language_of(question) is not None
         if claims and is_yes_no(words, asked=question.rstrip().endswith("?"), verb_first=verb_first):
-            if is_negated(words):
+            if is_negated(words) or self._names_someone_unknown(question, question_tokens):
                 # "did he leave Paris with *no* medal?", "is he *skipping* the 1500?": the facts' words
-                # can't say yes or no to a claim turned round, so the question gets the fact alone.
+                # can't say yes or no to a claim turned round, nor to one about someone the article
+                # never names ("did Kipyegon win the 1500?"), so the question gets the plain match.
                 return result
             asked = HowAsked(tuple(choices), self._exclusive_claims(words, claims), medal=MEDAL in question_tokens)
             return self._with_claims_checked(result, question_tokens, claims, asked)
@@ -865,6 +868,12 @@ class Matcher:
                 return result
             result = replace(result, outcome=Outcome.ANSWERED, best=settling)
         return replace(result, claim=check)
+
+    def _names_someone_unknown(self, question: str, question_tokens: list[str]) -> bool:
+        """Whether the question names (a capitalised word past its first) someone no fact knows: a word
+        of the question no fact uses and no contrast class holds ("did *Kipyegon* win the 1500?")."""
+        unknown = {token for token in question_tokens if token not in self._postings and not self._contrasts.class_of(token)}
+        return not unknown.isdisjoint(names_in(question))
 
     def _exclusive_claims(self, words: list[str], claims: dict[str, str]) -> frozenset[str]:
         """The claims a question says there is no other of: the first claim after "only" or "just"

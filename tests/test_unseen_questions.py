@@ -412,6 +412,11 @@ def test_a_request_verb_before_a_question_word_makes_a_request_not_a_check(factb
     assert not reply.text.startswith("No."), reply.text  # "English" is no claimed nationality
 
 
+def test_no_verdict_about_someone_the_article_never_names(factbot):
+    reply = factbot.ask("did Kipyegon win the women's 1500")
+    assert not reply.text.startswith("No."), reply.text
+
+
 def test_no_verdict_from_a_fact_about_something_else(factbot):
     # his race's fact says nothing of the handball team
     reply = factbot.ask("did the handball team win gold or what")
