@@ -130,6 +130,16 @@ _QUOTED_SPAN = re.compile(r"(?<!\w)(?:'((?:[^']|(?<=\w)'(?=\w)){2,150}?)'|‘((?
 _EXCLUSIVE_WORDS = frozenset({"only", "just", "solely"})
 # A question about a medal: "win" is any medal then.
 MEDAL = "medal"
+# A message this long may carry its question in the middle of other talk; the question's answer
+# is among the facts the whole message is closest to.
+LONG_MESSAGE_WORDS = 15
+CLOSEST_TO_THE_MESSAGE = 5
+# A clause opening with a question word, up to the next clause break: "... so *what place did he
+# get in the 1500* because i missed it".
+_QUESTION_CLAUSE = re.compile(
+    r"\b((?:what|which|who|where|when|how|why)\b.+?)(?=[,.!?;:]|\s+(?:because|cause|cuz|also|anyway|but|lol|lmao|ok|and then)\b|$)",
+    re.IGNORECASE,
+)
 # A line quoted in Discord ("> To all you runners out there — what's the rest of that line"), up to a dash.
 _QUOTE_LINE = re.compile(r"^[ \t]*>[ \t]+(.+?)(?:[ \t]+[—–-][ \t].*)?$", re.MULTILINE)
 # After a statement, a question after "but" is what is asked; the statement is what the asker knows.
@@ -655,7 +665,30 @@ class Matcher:
         if whole.outcome is Outcome.NOT_FOUND and whole.out_of_scope_id is None:
             whole = self._quoting_the_article(question, whole) or whole
         parts = self._parts(question, whole)
-        return replace(whole, parts=parts) if parts else whole
+        if parts:
+            return replace(whole, parts=parts)
+        if whole.outcome is Outcome.NOT_FOUND and whole.out_of_scope_id is None:
+            return self._question_inside(question, whole) or whole
+        return whole
+
+    def _question_inside(self, message: str, whole: MatchResult) -> MatchResult | None:
+        """A long message with its question in the middle ("so my buddy says he won the 1500 but i
+        thought he didnt so what place did he actually get in the 1500 because i missed it lol"): the
+        first clause opening with a question word that finds its answer alone, among the facts the
+        whole message is closest to (a clause leaning on the rest, "like who was 2nd", finds another)."""
+        if len(message.split()) < LONG_MESSAGE_WORDS:
+            return None
+        closest = [item.intent_id for item in whole.ranked_facts[:CLOSEST_TO_THE_MESSAGE]]
+        for clause in _QUESTION_CLAUSE.findall(message):
+            found = self._match_one(clause)
+            if found.outcome is not Outcome.ANSWERED or found.best is None or found.best.intent_id not in closest:
+                continue
+            # A clause naming one thing only ("like who was 2nd") or leaning on the rest ("where was he
+            # in *that* race") must point where the whole message does.
+            asked_about = set(self.question_tokens(clause)) - ANSWER_KIND_WORDS
+            if (len(asked_about) > 1 and not refers_back(clause)) or found.best.intent_id == closest[0]:
+                return found
+        return None
 
     def _quoting_the_article(self, question: str, result: MatchResult) -> MatchResult | None:
         """A question that quotes the article ("what does 'culminated' mean?", "who wrote 'Tonight, we

@@ -653,6 +653,17 @@ def test_a_remark_the_question_cannot_be_answered_with_is_left_out(factbot):
     assert reply.fact.id == "gold_5000m"
 
 
+def test_a_question_in_the_middle_of_a_long_message_is_found(factbot):
+    reply = factbot.ask("so i was on the bus reading this and my buddy says jakob won the 1500 but i thought he didnt "
+                        "so what place did he actually get in the 1500 because i missed it lol anyway paris was wild")
+    assert reply.matched and reply.fact.id == "result_1500m", reply.text
+
+
+def test_a_clause_leaning_on_the_rest_of_a_long_message_is_not_asked_alone(factbot):
+    reply = factbot.ask("who won the 1500 at the monaco diamond league meet besides jakob, like who was 2nd")
+    assert not reply.matched, reply.text
+
+
 def test_a_remark_the_question_is_about_is_kept(factbot):
     assert factbot.ask("> Leaving Paris empty-handed was never an option.\nwho wrote that").fact.id == "instagram_post"
 
