@@ -140,6 +140,9 @@ _QUESTION_CLAUSE = re.compile(
     r"\b((?:what|which|who|where|when|how|why)\b.+?)(?=[,.!?;:]|\s+(?:because|cause|cuz|also|anyway|but|lol|lmao|ok|and then)\b|$)",
     re.IGNORECASE,
 )
+# A blank to fill in ("... an event full of ___."), and the words of the article next to one.
+_BLANK = re.compile(r"_{2,}|…|\.{3}")
+_AROUND_A_BLANK = re.compile(r"([^\W_](?:[^,.;:!?'\"“”‘’_]*[^\W_])?)\s*(?=_{2,}|…|\.{3})|(?<=_{2})_*\s*([^\W_][^,.;:!?'\"“”‘’_]*[^\W_])")
 # A line quoted in Discord ("> To all you runners out there — what's the rest of that line"), up to a dash.
 _QUOTE_LINE = re.compile(r"^[ \t]*>[ \t]+(.+?)(?:[ \t]+[—–-][ \t].*)?$", re.MULTILINE)
 # After a statement, a question after "but" is what is asked; the statement is what the asker knows.
@@ -696,7 +699,11 @@ class Matcher:
         the facts the question found, the best one whose quotes hold a quoted span answers. Not when
         the rest asks what no fact says ("what did he *eat* on that 'historic day'?") or a measure
         that fact never gives ("how *many* golds on that 'historic day'?")."""
-        quoted = [next(filter(None, groups)) for groups in _QUOTED_SPAN.findall(question)] + _QUOTE_LINE.findall(question)
+        quoted = [
+            *(_BLANK.sub(" ", next(filter(None, groups))) for groups in _QUOTED_SPAN.findall(question)),
+            *_QUOTE_LINE.findall(question),
+            *(words for around in _AROUND_A_BLANK.findall(question) for words in around if words),
+        ]
         spans = [f" {' '.join(words)} " for span in quoted if content_tokens(words := raw_tokens(span))]
         if not spans:
             return None

@@ -96,7 +96,7 @@ STOPWORDS = NEGATED_AUXILIARIES | frozenset({
     "coming", "young", "needful", "dear", "abeg", "pardon", "forgive",
     "ask", "asks", "asked", "asking", "keeps",
     # how an exam or a reader asks, rather than what it asks about
-    "identify", "quiz", "q", "per", "passage", "author", "writer", "stated", "state", "states", "stating", "explain",
+    "identify", "quiz", "q", "per", "fill", "blank", "blanks", "supply", "adjective", "noun", "verb", "passage", "author", "writer", "stated", "state", "states", "stating", "explain",
     "explains", "explained", "explaining", "describes", "describing", "identifies", "identifying", "discusses",
     "discussing", "lists", "listing",
     "briefly", "list", "mention", "mentioned", "mentions", "refer",

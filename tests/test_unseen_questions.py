@@ -329,6 +329,9 @@ def test_a_choice_asks_which_and_gets_the_fact_with_no_verdict(factbot, question
         ("What does 'culminated' mean in the sentence about his comeback?", "comeback_after_1500m"),
         ("Whose name has 'yesterday' stuck next to it in his congrats list?", "congratulated_athletes"),
         ("What is meant by the phrase 'Norway's medal tally'?", "norway_medal_tally"),
+        # a blank to fill in: the article's words next to it are quoted
+        ("In the post, he called it a ___ day for Norway. Which adjective?", "congratulated_athletes"),
+        ("His comeback '___ in his gold medal at the Paris Olympics'. Supply the verb.", "comeback_after_1500m"),
         ("who posted “Tonight, we celebrate!”", "celebrating_norway"),
     ],
 )
