@@ -148,6 +148,10 @@ def strip_invisible(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
+# A medal emoji is a word ("🥈 in the 5000, name pls"); other emoji carry none.
+_MEDAL_EMOJI = {ord("🥇"): " gold ", ord("🥈"): " silver ", ord("🥉"): " bronze "}
+
+
 def strip_markup(text: str) -> str:
     """The words of a chat message without Discord's (or a worksheet's) markup, lines joined: what a question asks.
 
@@ -162,6 +166,8 @@ def strip_markup(text: str) -> str:
         text = _EXAM_MARKERS.sub(" ", text)
     if ">" in text or "#" in text or "-" in text or "*" in text:
         text = _LINE_MARKERS.sub("", text)
+    if not text.isascii():
+        text = text.translate(_MEDAL_EMOJI)
     return " ".join(text.split())
 
 

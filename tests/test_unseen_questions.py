@@ -46,6 +46,9 @@ BLIND_DIR = Path(__file__).parent / "blind"
         ("Q: who won silver", "who won silver"),
         ("quick q: who won silver", "quick q: who won silver"),
         ("4. plass i 1500?", "4. plass i 1500?"),  # a Norwegian ordinal is no numbering
+        # shortcodes written together, and a medal emoji is a word
+        (":fire::fire: who got silver", "who got silver"),
+        ("🥈 in the 5000, name pls", "silver in the 5000, name pls"),
     ],
 )
 def test_discord_markup_is_stripped_in_one_place(message, words):
