@@ -20,20 +20,23 @@ from __future__ import annotations
 import copyreg
 import functools
 import hashlib
+import io
 import json
 import logging
+import marshal
 import os
 import pickle
 import sys
 import threading
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from bot.answers import FactBot
 from bot.collector import collector_paused
-from bot.knowledge import Knowledge
+from bot.knowledge import Fact, Knowledge, Quote
 from bot.matcher import Matcher
 from bot.settings import MatchSettings, Settings
 
@@ -53,6 +56,84 @@ def _proxy(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
 # Knowledge hands out read-only views of its mappings; pickle cannot store a view, so it stores
 # the mapping and rebuilds the view.
 copyreg.pickle(MappingProxyType, lambda view: (_proxy, (dict(view),)))
+
+
+class _PackedFacts(Mapping[str, Fact]):
+    """A fact base's facts as the cache keeps them: each one's fields marshalled, built into a
+    ``Fact`` when first looked up. Reading 100,000 facts back as objects was a third of a load
+    (0.35 s), and answering a question looks up only the few facts it ranks."""
+
+    def __init__(self, ids: tuple[str, ...], rows: bytes, offsets: array[int]) -> None:
+        self._ids = ids
+        self._index = dict(zip(ids, range(len(ids)), strict=True))
+        self._rows: bytes | None = rows
+        self._offsets = offsets  # fact i's fields are rows[offsets[i]:offsets[i + 1]]
+        self._built: dict[str, Fact] = {}
+
+    @classmethod
+    def packed(cls, facts: Mapping[str, Fact]) -> tuple[Callable[..., _PackedFacts], tuple[Any, ...]]:
+        """How pickle stores ``facts``: the ids, every fact's fields marshalled back to back, and where each starts."""
+        rows = [marshal.dumps(_fields_of(fact)) for fact in facts.values()]
+        offsets = array("q", [0])
+        for row in rows:
+            offsets.append(offsets[-1] + len(row))
+        return cls, (tuple(facts), b"".join(rows), offsets)
+
+    def __getitem__(self, fact_id: str) -> Fact:
+        fact = self._built.get(fact_id)
+        if fact is None:
+            index = self._index[fact_id]
+            rows = self._rows
+            if rows is None:  # the last ones were built meanwhile, in another thread
+                return self._built[fact_id]
+            fact = self._built[fact_id] = _fact_from(fact_id, marshal.loads(
+                memoryview(rows)[self._offsets[index] : self._offsets[index + 1]]))
+            if len(self._built) == len(self._ids):
+                self._rows = None  # all of them are objects now: the packed form is only memory
+        return fact
+
+    def __contains__(self, fact_id: object) -> bool:
+        return fact_id in self._index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+def _fields_of(fact: Fact) -> tuple[Any, ...]:
+    """A fact's fields but its id, as marshal stores them (strings, numbers and tuples of those)."""
+    quotes = tuple((quote.text, quote.start, quote.end) for quote in fact.quotes)
+    return fact.topic, fact.answer, quotes, fact.questions, fact.keywords, fact.entities
+
+
+def _fact_from(fact_id: str, fields: tuple[Any, ...]) -> Fact:
+    topic, answer, quotes, questions, keywords, entities = fields
+    return Fact(fact_id, topic, answer, tuple(Quote(*quote) for quote in quotes), questions, keywords, entities)
+
+
+class _Pickler(pickle.Pickler):
+    """Stores a compiled fact base, its facts packed (``_PackedFacts``): the knowledge, the matcher and
+    the matcher's view of what the facts say all refer to the one mapping, read back as one."""
+
+    def __init__(self, file: Any, facts: Mapping[str, Fact] | None) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._facts = facts
+
+    def reducer_override(self, obj: Any) -> Any:
+        return _PackedFacts.packed(obj) if self._facts is not None and obj is self._facts else NotImplemented
+
+
+def _pickled(compiled: tuple[Knowledge, Matcher]) -> bytes:
+    knowledge = compiled[0]
+    facts = None
+    if isinstance(knowledge, Knowledge):  # always, but for a test storing something else under a right key
+        knowledge.question_count  # noqa: B018  counted now and stored with it: a load that counts builds no fact
+        facts = knowledge.facts
+    buffer = io.BytesIO()
+    _Pickler(buffer, facts).dump(compiled)
+    return buffer.getvalue()
 
 
 def _hash() -> Any:
@@ -173,7 +254,7 @@ class KnowledgeCache:
 
     def _write(self, path: Path, key: bytes, compiled: tuple[Knowledge, Matcher]) -> None:
         try:
-            payload = pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL)
+            payload = _pickled(compiled)
             checksum = _hash()
             checksum.update(payload)
             import tempfile  # here: a start that reads the cache never writes one
