@@ -4,7 +4,7 @@ Loading an article reads YAML, validates it, checks every quote against the arti
 the matcher's index; the result depends only on the article's files, the learned phrasings and
 this code. So the result is stored (``KNOWLEDGE_CACHE_DIR``, default ``DATA_DIR/cache``) under a
 key made of exactly those, and the next start with the same key reads it back instead: a few
-milliseconds for the article, about a second for 100,000 facts.
+milliseconds for the article, 0.7 s for 100,000 facts (each fact is built when first looked up).
 
 Never stale: the key is a hash of every file in the article's folder, the learned phrasings, the
 bot's own source and the Python and pydantic versions; any change misses and rebuilds. The key is
@@ -63,21 +63,23 @@ class _PackedFacts(Mapping[str, Fact]):
     ``Fact`` when first looked up. Reading 100,000 facts back as objects was a third of a load
     (0.35 s), and answering a question looks up only the few facts it ranks."""
 
-    def __init__(self, ids: tuple[str, ...], rows: bytes, offsets: array[int]) -> None:
+    def __init__(self, ids: tuple[str, ...], rows: bytes, offsets: array[int], article: str) -> None:
         self._ids = ids
         self._index = dict(zip(ids, range(len(ids)), strict=True))
         self._rows: bytes | None = rows
         self._offsets = offsets  # fact i's fields are rows[offsets[i]:offsets[i + 1]]
+        self._article = article  # what the quotes are cut from
         self._built: dict[str, Fact] = {}
 
     @classmethod
-    def packed(cls, facts: Mapping[str, Fact]) -> tuple[Callable[..., _PackedFacts], tuple[Any, ...]]:
-        """How pickle stores ``facts``: the ids, every fact's fields marshalled back to back, and where each starts."""
+    def packed(cls, facts: Mapping[str, Fact], article: str) -> tuple[Callable[..., _PackedFacts], tuple[Any, ...]]:
+        """How pickle stores ``facts`` (quoting ``article``): the ids, every fact's fields marshalled back to
+        back, and where each starts."""
         rows = [marshal.dumps(_fields_of(fact)) for fact in facts.values()]
         offsets = array("q", [0])
         for row in rows:
             offsets.append(offsets[-1] + len(row))
-        return cls, (tuple(facts), b"".join(rows), offsets)
+        return cls, (tuple(facts), b"".join(rows), offsets, article)
 
     def __getitem__(self, fact_id: str) -> Fact:
         fact = self._built.get(fact_id)
@@ -87,7 +89,7 @@ class _PackedFacts(Mapping[str, Fact]):
             if rows is None:  # the last ones were built meanwhile, in another thread
                 return self._built[fact_id]
             fact = self._built[fact_id] = _fact_from(fact_id, marshal.loads(
-                memoryview(rows)[self._offsets[index] : self._offsets[index + 1]]))
+                memoryview(rows)[self._offsets[index] : self._offsets[index + 1]]), self._article)
             if len(self._built) == len(self._ids):
                 self._rows = None  # all of them are objects now: the packed form is only memory
         return fact
@@ -103,20 +105,22 @@ class _PackedFacts(Mapping[str, Fact]):
 
 
 def _fields_of(fact: Fact) -> tuple[Any, ...]:
-    """A fact's fields but its id, as marshal stores them (strings, numbers and tuples of those)."""
-    quotes = tuple((quote.text, quote.start, quote.end) for quote in fact.quotes)
+    """A fact's fields but its id, as marshal stores them (strings, numbers and tuples of those). A quote
+    is where it stands in the article (its text is the article's there): 10 MB less at 100,000 facts."""
+    quotes = tuple((quote.start, quote.end) for quote in fact.quotes)
     return fact.topic, fact.answer, quotes, fact.questions, fact.keywords, fact.entities
 
 
-def _fact_from(fact_id: str, fields: tuple[Any, ...]) -> Fact:
+def _fact_from(fact_id: str, fields: tuple[Any, ...], article: str) -> Fact:
     topic, answer, quotes, questions, keywords, entities = fields
-    return Fact(fact_id, topic, answer, tuple(Quote(*quote) for quote in quotes), questions, keywords, entities)
+    return Fact(fact_id, topic, answer, tuple(Quote(article[start:end], start, end) for start, end in quotes),
+                questions, keywords, entities)
 
 
 class _IntentColumns:
     """The matcher's intents as pickle keeps them: a column per field, every phrasing weight in one
-    array. Read back, one call per field and a constructor per intent (0.28 s at 100,000 facts)
-    instead of an array and a reduction per intent (0.40 s)."""
+    array. Read back, one call per field and a constructor per intent instead of an array and a
+    reduction per intent: 0.35 -> 0.23 s at 100,000 facts."""
 
     def __init__(self, intents: dict[str, _Intent]) -> None:
         self._intents = intents
@@ -144,13 +148,13 @@ class _Pickler(pickle.Pickler):
     the matcher's view of what the facts say all refer to the one mapping, read back as one) and the
     matcher's intents in columns (``_IntentColumns``)."""
 
-    def __init__(self, file: Any, facts: Mapping[str, Fact] | None) -> None:
+    def __init__(self, file: Any, knowledge: Knowledge | None) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self._facts = facts
+        self._knowledge = knowledge
 
     def reducer_override(self, obj: Any) -> Any:
-        if self._facts is not None and obj is self._facts:
-            return _PackedFacts.packed(obj)
+        if self._knowledge is not None and obj is self._knowledge.facts:
+            return _PackedFacts.packed(obj, self._knowledge.article)
         if type(obj) is Matcher:
             # As pickle stores any object (created first, so what refers back to it finds it, then
             # its state set), with the intents put in columns.
@@ -161,13 +165,11 @@ class _Pickler(pickle.Pickler):
 
 
 def _pickled(compiled: tuple[Knowledge, Matcher]) -> bytes:
-    knowledge = compiled[0]
-    facts = None
-    if isinstance(knowledge, Knowledge):  # always, but for a test storing something else under a right key
+    knowledge = compiled[0] if isinstance(compiled[0], Knowledge) else None  # (a test stores something else)
+    if knowledge is not None:
         knowledge.question_count  # noqa: B018  counted now and stored with it: a load that counts builds no fact
-        facts = knowledge.facts
     buffer = io.BytesIO()
-    _Pickler(buffer, facts).dump(compiled)
+    _Pickler(buffer, knowledge).dump(compiled)
     return buffer.getvalue()
 
 

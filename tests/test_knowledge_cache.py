@@ -153,10 +153,12 @@ def test_the_store_reloads_through_the_cache(knowledge_copy: Path, tmp_path: Pat
 
 
 def test_facts_read_back_are_built_when_looked_up_and_equal_to_those_stored() -> None:
-    quote = Quote("Warholm won", 10, 21)
-    facts = {"a": Fact("a", "topic", "answer", (quote, quote), ("q1", "q2"), ("k",), ("Warholm",)),
+    article = "Yesterday Warholm won, and Benjamin came second."
+    quote, other = Quote("Warholm won", 10, 21), Quote("Benjamin came second", 27, 47)
+    facts = {"a": Fact("a", "topic", "answer", (quote, other), ("q1", "q2"), ("k",), ("Warholm",)),
              "b": Fact("b", "other", "answer b", (), ("q3",))}
-    function, arguments = knowledge_cache._PackedFacts.packed(facts)
+    assert all(article[quote.start : quote.end] == quote.text for quote in (quote, other))
+    function, arguments = knowledge_cache._PackedFacts.packed(facts, article)
     packed = function(*arguments)
     assert list(packed) == ["a", "b"] and len(packed) == 2 and "b" in packed and "c" not in packed
     assert packed["b"] == facts["b"] and packed["b"] is packed["b"]
