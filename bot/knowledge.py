@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -146,7 +147,7 @@ class Knowledge:
     # Entries `factbot new` drafted that no moderator has reviewed yet.
     drafted_count: int = 0
 
-    @property
+    @cached_property  # kept in the compiled cache: counting would build every fact it reads back
     def question_count(self) -> int:
         return sum(len(fact.questions) for fact in self.facts.values())
 

@@ -4,7 +4,7 @@ Loading an article reads YAML, validates it, checks every quote against the arti
 the matcher's index; the result depends only on the article's files, the learned phrasings and
 this code. So the result is stored (``KNOWLEDGE_CACHE_DIR``, default ``DATA_DIR/cache``) under a
 key made of exactly those, and the next start with the same key reads it back instead: a few
-milliseconds for the article, about a second for 100,000 facts.
+milliseconds for the article, 0.7 s for 100,000 facts (each fact is built when first looked up).
 
 Never stale: the key is a hash of every file in the article's folder, the learned phrasings, the
 bot's own source and the Python and pydantic versions; any change misses and rebuilds. The key is
@@ -20,21 +20,24 @@ from __future__ import annotations
 import copyreg
 import functools
 import hashlib
+import io
 import json
 import logging
+import marshal
 import os
 import pickle
 import sys
 import threading
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from bot.answers import FactBot
 from bot.collector import collector_paused
-from bot.knowledge import Knowledge
-from bot.matcher import Matcher
+from bot.knowledge import Fact, Knowledge, Quote
+from bot.matcher import Matcher, _Intent
 from bot.settings import MatchSettings, Settings
 
 log = logging.getLogger(__name__)
@@ -53,6 +56,121 @@ def _proxy(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
 # Knowledge hands out read-only views of its mappings; pickle cannot store a view, so it stores
 # the mapping and rebuilds the view.
 copyreg.pickle(MappingProxyType, lambda view: (_proxy, (dict(view),)))
+
+
+class _PackedFacts(Mapping[str, Fact]):
+    """A fact base's facts as the cache keeps them: each one's fields marshalled, built into a
+    ``Fact`` when first looked up. Reading 100,000 facts back as objects was a third of a load
+    (0.35 s), and answering a question looks up only the few facts it ranks."""
+
+    def __init__(self, ids: tuple[str, ...], rows: bytes, offsets: array[int], article: str) -> None:
+        self._ids = ids
+        self._index = dict(zip(ids, range(len(ids)), strict=True))
+        self._rows: bytes | None = rows
+        self._offsets = offsets  # fact i's fields are rows[offsets[i]:offsets[i + 1]]
+        self._article = article  # what the quotes are cut from
+        self._built: dict[str, Fact] = {}
+
+    @classmethod
+    def packed(cls, facts: Mapping[str, Fact], article: str) -> tuple[Callable[..., _PackedFacts], tuple[Any, ...]]:
+        """How pickle stores ``facts`` (quoting ``article``): the ids, every fact's fields marshalled back to
+        back, and where each starts."""
+        rows = [marshal.dumps(_fields_of(fact)) for fact in facts.values()]
+        offsets = array("q", [0])
+        for row in rows:
+            offsets.append(offsets[-1] + len(row))
+        return cls, (tuple(facts), b"".join(rows), offsets, article)
+
+    def __getitem__(self, fact_id: str) -> Fact:
+        fact = self._built.get(fact_id)
+        if fact is None:
+            index = self._index[fact_id]
+            rows = self._rows
+            if rows is None:  # the last ones were built meanwhile, in another thread
+                return self._built[fact_id]
+            fact = self._built[fact_id] = _fact_from(fact_id, marshal.loads(
+                memoryview(rows)[self._offsets[index] : self._offsets[index + 1]]), self._article)
+            if len(self._built) == len(self._ids):
+                self._rows = None  # all of them are objects now: the packed form is only memory
+        return fact
+
+    def __contains__(self, fact_id: object) -> bool:
+        return fact_id in self._index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+def _fields_of(fact: Fact) -> tuple[Any, ...]:
+    """A fact's fields but its id, as marshal stores them (strings, numbers and tuples of those). A quote
+    is where it stands in the article (its text is the article's there): 10 MB less at 100,000 facts."""
+    quotes = tuple((quote.start, quote.end) for quote in fact.quotes)
+    return fact.topic, fact.answer, quotes, fact.questions, fact.keywords, fact.entities
+
+
+def _fact_from(fact_id: str, fields: tuple[Any, ...], article: str) -> Fact:
+    topic, answer, quotes, questions, keywords, entities = fields
+    return Fact(fact_id, topic, answer, tuple(Quote(article[start:end], start, end) for start, end in quotes),
+                questions, keywords, entities)
+
+
+class _IntentColumns:
+    """The matcher's intents as pickle keeps them: a column per field, every phrasing weight in one
+    array. Read back, one call per field and a constructor per intent instead of an array and a
+    reduction per intent: 0.35 -> 0.23 s at 100,000 facts."""
+
+    def __init__(self, intents: dict[str, _Intent]) -> None:
+        self._intents = intents
+
+    def __reduce__(self) -> tuple[Callable[..., dict[str, _Intent]], tuple[Any, ...]]:
+        intents = self._intents.values()
+        weights, offsets = array("d"), array("q", [0])
+        for intent in intents:
+            weights.extend(intent.phrasing_weights)
+            offsets.append(len(weights))
+        return _intents_from, (tuple(self._intents), tuple(intent.is_fact for intent in intents),
+                               [intent.vocabulary for intent in intents], [intent.answer_vocabulary for intent in intents],
+                               weights, offsets)
+
+
+def _intents_from(ids: tuple[str, ...], is_fact: tuple[bool, ...], vocabularies: list[dict[str, tuple[int, ...]]],
+                  answer_vocabularies: list[dict[str, tuple[int, ...]]], weights: array[float],
+                  offsets: array[int]) -> dict[str, _Intent]:
+    phrasing_weights = [weights[start:end] for start, end in zip(offsets, offsets[1:], strict=False)]
+    return dict(zip(ids, map(_Intent, ids, is_fact, vocabularies, answer_vocabularies, phrasing_weights), strict=True))
+
+
+class _Pickler(pickle.Pickler):
+    """Stores a compiled fact base, its facts packed (``_PackedFacts``; the knowledge, the matcher and
+    the matcher's view of what the facts say all refer to the one mapping, read back as one) and the
+    matcher's intents in columns (``_IntentColumns``)."""
+
+    def __init__(self, file: Any, knowledge: Knowledge | None) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._knowledge = knowledge
+
+    def reducer_override(self, obj: Any) -> Any:
+        if self._knowledge is not None and obj is self._knowledge.facts:
+            return _PackedFacts.packed(obj, self._knowledge.article)
+        if type(obj) is Matcher:
+            # As pickle stores any object (created first, so what refers back to it finds it, then
+            # its state set), with the intents put in columns.
+            state = obj.__getstate__()
+            state["_intents"] = _IntentColumns(state["_intents"])
+            return copyreg.__newobj__, (Matcher,), state
+        return NotImplemented
+
+
+def _pickled(compiled: tuple[Knowledge, Matcher]) -> bytes:
+    knowledge = compiled[0] if isinstance(compiled[0], Knowledge) else None  # (a test stores something else)
+    if knowledge is not None:
+        knowledge.question_count  # noqa: B018  counted now and stored with it: a load that counts builds no fact
+    buffer = io.BytesIO()
+    _Pickler(buffer, knowledge).dump(compiled)
+    return buffer.getvalue()
 
 
 def _hash() -> Any:
@@ -173,7 +291,7 @@ class KnowledgeCache:
 
     def _write(self, path: Path, key: bytes, compiled: tuple[Knowledge, Matcher]) -> None:
         try:
-            payload = pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL)
+            payload = _pickled(compiled)
             checksum = _hash()
             checksum.update(payload)
             import tempfile  # here: a start that reads the cache never writes one

@@ -12,6 +12,7 @@ from bot import knowledge_cache
 from bot.answers import FactBot
 from bot.database import open_database, sqlite_url
 from bot.evaluation import read_labelled_questions
+from bot.knowledge import Fact, Quote
 from bot.knowledge_cache import KnowledgeCache
 from bot.matcher import Outcome
 from bot.settings import Settings
@@ -149,3 +150,18 @@ def test_the_store_reloads_through_the_cache(knowledge_copy: Path, tmp_path: Pat
         assert store.library.ask("zebra crossing quiz").reply.matched
     finally:
         database.close()
+
+
+def test_facts_read_back_are_built_when_looked_up_and_equal_to_those_stored() -> None:
+    article = "Yesterday Warholm won, and Benjamin came second."
+    quote, other = Quote("Warholm won", 10, 21), Quote("Benjamin came second", 27, 47)
+    facts = {"a": Fact("a", "topic", "answer", (quote, other), ("q1", "q2"), ("k",), ("Warholm",)),
+             "b": Fact("b", "other", "answer b", (), ("q3",))}
+    assert all(article[quote.start : quote.end] == quote.text for quote in (quote, other))
+    function, arguments = knowledge_cache._PackedFacts.packed(facts, article)
+    packed = function(*arguments)
+    assert list(packed) == ["a", "b"] and len(packed) == 2 and "b" in packed and "c" not in packed
+    assert packed["b"] == facts["b"] and packed["b"] is packed["b"]
+    assert dict(packed) == facts
+    with pytest.raises(KeyError):
+        packed["c"]  # every fact built by now: still no other
