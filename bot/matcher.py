@@ -140,9 +140,9 @@ _QUESTION_CLAUSE = re.compile(
     r"\b((?:what|which|who|where|when|how|why)\b.+?)(?=[,.!?;:]|\s+(?:because|cause|cuz|also|anyway|but|lol|lmao|ok|and then)\b|$)",
     re.IGNORECASE,
 )
-# A blank to fill in ("... an event full of ___."), and the words of the article next to one.
+# A blank to fill in ("... an event full of ___."), and what ends the article's words next to one.
 _BLANK = re.compile(r"_{2,}|…|\.{3}")
-_AROUND_A_BLANK = re.compile(r"([^\W_](?:[^,.;:!?'\"“”‘’_]*[^\W_])?)\s*(?=_{2,}|…|\.{3})|(?<=_{2})_*\s*([^\W_][^,.;:!?'\"“”‘’_]*[^\W_])")
+_CLAUSE_MARK = re.compile(r"[,.;:!?'\"“”‘’]")
 # A line quoted in Discord ("> To all you runners out there — what's the rest of that line"), up to a dash.
 _QUOTE_LINE = re.compile(r"^[ \t]*>[ \t]+(.+?)(?:[ \t]+[—–-][ \t].*)?$", re.MULTILINE)
 # After a statement, a question after "but" is what is asked; the statement is what the asker knows.
@@ -272,6 +272,15 @@ def _starting_with(sorted_words: list[str], prefix: str) -> Iterator[str]:
         if not sorted_words[index].startswith(prefix):
             return
         yield sorted_words[index]
+
+
+def _around_blanks(question: str) -> list[str]:
+    """The words next to each blank to fill in, up to the nearest clause mark: "he called it a ___
+    day for Norway" -> "he called it a", "day for Norway"."""
+    pieces = _BLANK.split(question)
+    before = (_CLAUSE_MARK.split(piece)[-1] for piece in pieces[:-1])
+    after = (_CLAUSE_MARK.split(piece)[0] for piece in pieces[1:])
+    return [words.strip() for words in (*before, *after) if words.strip()]
 
 
 def _questions_joined(pieces: list[str]) -> list[str]:
@@ -702,7 +711,7 @@ class Matcher:
         quoted = [
             *(_BLANK.sub(" ", next(filter(None, groups))) for groups in _QUOTED_SPAN.findall(question)),
             *_QUOTE_LINE.findall(question),
-            *(words for around in _AROUND_A_BLANK.findall(question) for words in around if words),
+            *_around_blanks(question),
         ]
         spans = [f" {' '.join(words)} " for span in quoted if content_tokens(words := raw_tokens(span))]
         if not spans:
