@@ -137,7 +137,7 @@ CLOSEST_TO_THE_MESSAGE = 5
 # A clause opening with a question word, up to the next clause break: "... so *what place did he
 # get in the 1500* because i missed it".
 _QUESTION_CLAUSE = re.compile(
-    r"\b((?:what|which|who|where|when|how|why)\b.+?)(?=[,.!?;:]|\s+(?:because|cause|cuz|also|anyway|but|lol|lmao|ok|and then)\b|$)",
+    rf"\b((?:{'|'.join(sorted(QUESTION_WORDS))})\b.+?)(?=[,.!?;:]|\s+(?:because|cause|cuz|also|anyway|but|lol|lmao|ok|and then)\b|$)",
     re.IGNORECASE,
 )
 # A blank to fill in ("... an event full of ___."), and what ends the article's words next to one.
@@ -717,7 +717,7 @@ class Matcher:
         if not spans:
             return None
         rest = set(self.question_tokens(question)).difference(*(self.question_tokens(span) for span in quoted))
-        said_by_no_fact = [token for token in rest - ANSWER_KIND_WORDS if not self._said_by_a_fact(token)]
+        said_by_no_fact = [token for token in rest - ANSWER_KIND_WORDS if next(self._facts_naming(token), None) is None]
         if len(said_by_no_fact) > len(rest - ANSWER_KIND_WORDS) - len(said_by_no_fact):
             return None
         measures = MEASURE_WORDS & rest
@@ -728,9 +728,6 @@ class Matcher:
             None,
         )
         return replace(result, outcome=Outcome.ANSWERED, best=quoting) if quoting else None
-
-    def _said_by_a_fact(self, token: str) -> bool:
-        return any(self._intents[intent_id].is_fact for intent_id in self._postings.get(token, ()))
 
     def _quoted_words(self, fact_id: str) -> str:
         """A fact's quotes as words, space-padded, for finding a span a question quotes."""
